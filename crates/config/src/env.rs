@@ -1,0 +1,82 @@
+//! `MODSTREAM_*` environment overrides.
+//!
+//! The environment is passed in rather than read here, so tests never touch
+//! the process environment.
+
+use crate::{Config, ConfigError};
+
+const PREFIX: &str = "MODSTREAM_";
+
+/// Every variable this module understands, for the error on an unknown one.
+const KNOWN: &[&str] = &[
+    "MODSTREAM_DATA_DIR",
+    "MODSTREAM_BUS_BROKERS",
+    "MODSTREAM_BUS_PARTITIONS",
+    "MODSTREAM_BUS_DELIVERY_TIMEOUT_MS",
+    "MODSTREAM_GATEWAY_LISTEN",
+    "MODSTREAM_LOG",
+];
+
+pub(crate) fn apply(
+    config: &mut Config,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ConfigError> {
+    for (name, value) in env {
+        if !name.starts_with(PREFIX) {
+            continue;
+        }
+        let bad = |problem: String| ConfigError::Env { name: name.clone(), problem };
+        match name.as_str() {
+            "MODSTREAM_DATA_DIR" => config.data_dir = value.into(),
+            "MODSTREAM_BUS_BROKERS" => config.bus.brokers = value,
+            "MODSTREAM_BUS_PARTITIONS" => {
+                config.bus.partitions =
+                    value.parse().map_err(|e| bad(format!("not a partition count: {e}")))?
+            }
+            "MODSTREAM_BUS_DELIVERY_TIMEOUT_MS" => {
+                config.bus.delivery_timeout_ms =
+                    value.parse().map_err(|e| bad(format!("not milliseconds: {e}")))?
+            }
+            "MODSTREAM_GATEWAY_LISTEN" => {
+                config.gateway.listen =
+                    value.parse().map_err(|e| bad(format!("not an address: {e}")))?
+            }
+            "MODSTREAM_LOG" => config.telemetry.log_filter = value,
+            _ => return Err(bad(format!("unknown setting; known ones are {}", KNOWN.join(", ")))),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn overrides_apply() {
+        let config = Config::load(
+            None,
+            vars(&[
+                ("MODSTREAM_BUS_BROKERS", "k1:9092,k2:9092"),
+                ("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:7000"),
+                ("PATH", "/usr/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.bus.brokers, "k1:9092,k2:9092");
+        assert!(!config.uses_embedded_bus());
+        assert_eq!(config.gateway.listen.port(), 7000);
+    }
+
+    #[test]
+    fn unknown_and_malformed_variables_are_named() {
+        let err = Config::load(None, vars(&[("MODSTREAM_BUS_BROKER", "x")])).unwrap_err();
+        assert!(err.to_string().contains("MODSTREAM_BUS_BROKER"), "{err}");
+        let err = Config::load(None, vars(&[("MODSTREAM_BUS_PARTITIONS", "six")])).unwrap_err();
+        assert!(err.to_string().contains("MODSTREAM_BUS_PARTITIONS"), "{err}");
+    }
+}

@@ -1,0 +1,400 @@
+//! modstream's configuration.
+//!
+//! One typed [`Config`] for the whole deployment, read from a TOML file (see
+//! `modstream.example.toml`, which documents every setting), then overridden
+//! by `MODSTREAM_*` environment variables. Unknown keys and unknown
+//! `MODSTREAM_*` variables are errors, because a typo in a safety-relevant
+//! setting must not pass silently.
+//!
+//! - [`Config::load`]: file + environment, validated.
+//! - [`Config::demo`]: the built-in demo deployment used by `modstream up`
+//!   when no config file is given.
+//! - [`api_key_hash`]: how API keys are hashed for the config.
+
+mod demo;
+mod env;
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+pub use demo::{DEMO_FORUMS, DemoForum};
+
+/// The whole deployment's configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Directory for all local state: the embedded log and each service's sled
+    /// database.
+    #[serde(default = "defaults::data_dir")]
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub bus: BusConfig,
+    #[serde(default)]
+    pub gateway: GatewayConfig,
+    #[serde(default)]
+    pub telemetry: TelemetryConfig,
+    /// The forums (tenants) this deployment serves.
+    #[serde(default)]
+    pub forums: Vec<ForumConfig>,
+}
+
+/// Where events flow: Kafka, or the embedded log when `brokers` is empty.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusConfig {
+    /// Kafka bootstrap servers (`host:port,host:port`). Empty: use the embedded
+    /// durable log under `data_dir`.
+    #[serde(default)]
+    pub brokers: String,
+    /// Partitions of each topic created at start-up.
+    #[serde(default = "defaults::partitions")]
+    pub partitions: u32,
+    /// Replication factor of each topic created at start-up (Kafka only).
+    #[serde(default = "defaults::replication_factor")]
+    pub replication_factor: u16,
+    /// How long a write may wait for the bus to confirm it before the caller
+    /// gets UNAVAILABLE.
+    #[serde(default = "defaults::delivery_timeout_ms")]
+    pub delivery_timeout_ms: u64,
+    /// Extra librdkafka properties passed to every Kafka client as they are,
+    /// e.g. `"security.protocol" = "SASL_SSL"`.
+    #[serde(default)]
+    pub kafka: BTreeMap<String, String>,
+}
+
+/// The gRPC ingest gateway forum platforms call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// Address the gateway listens on. Port 0 picks a free port.
+    #[serde(default = "defaults::gateway_listen")]
+    pub listen: SocketAddr,
+    /// Largest accepted post, reply or edit body, in bytes of UTF-8.
+    #[serde(default = "defaults::max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Largest accepted title, note, reason or message to a member, in bytes.
+    #[serde(default = "defaults::max_text_bytes")]
+    pub max_text_bytes: usize,
+    /// Largest accepted id (forum, thread, post, member, ...), in bytes.
+    #[serde(default = "defaults::max_id_bytes")]
+    pub max_id_bytes: usize,
+    /// How far in the future an event's `occurred_at` may be (forum clocks
+    /// drift a little; more than this is a bug on the forum's side).
+    #[serde(default = "defaults::max_future_skew_secs")]
+    pub max_future_skew_secs: u64,
+    /// Most events accepted in one `PublishBatch` call.
+    #[serde(default = "defaults::max_batch_events")]
+    pub max_batch_events: usize,
+}
+
+/// Logs and traces.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// `tracing` filter directive, e.g. `info` or `modstream_gateway=debug`.
+    #[serde(default = "defaults::log_filter")]
+    pub log_filter: String,
+    /// `text` for people, `json` for log pipelines.
+    #[serde(default = "defaults::log_format")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// One forum (tenant).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForumConfig {
+    /// The forum's id, as platforms send it in every event.
+    pub id: String,
+    /// A human name, for dashboards and logs.
+    #[serde(default)]
+    pub name: String,
+    /// Hex SHA-256 of each API key accepted for this forum. Several keys may be
+    /// listed at once so a key can be rotated without downtime. Make a hash
+    /// with `modstream hash-key`.
+    pub api_key_sha256: Vec<String>,
+    /// Hex secret (at least 32 bytes) for this forum's member pseudonyms. Keep
+    /// it stable: changing it changes every pseudonym.
+    #[serde(default)]
+    pub pseudonym_secret: Option<String>,
+    /// A file holding the hex pseudonym secret, instead of `pseudonym_secret`.
+    #[serde(default)]
+    pub pseudonym_secret_file: Option<PathBuf>,
+}
+
+mod defaults {
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
+
+    pub fn data_dir() -> PathBuf {
+        PathBuf::from("modstream-data")
+    }
+    pub fn partitions() -> u32 {
+        6
+    }
+    pub fn replication_factor() -> u16 {
+        1
+    }
+    pub fn delivery_timeout_ms() -> u64 {
+        10_000
+    }
+    pub fn gateway_listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 50051))
+    }
+    pub fn max_body_bytes() -> usize {
+        32 * 1024
+    }
+    pub fn max_text_bytes() -> usize {
+        2 * 1024
+    }
+    pub fn max_id_bytes() -> usize {
+        128
+    }
+    pub fn max_future_skew_secs() -> u64 {
+        300
+    }
+    pub fn max_batch_events() -> usize {
+        1_000
+    }
+    pub fn log_filter() -> String {
+        "info".to_owned()
+    }
+    pub fn log_format() -> super::LogFormat {
+        super::LogFormat::Text
+    }
+}
+
+impl Default for BusConfig {
+    fn default() -> Self {
+        Self {
+            brokers: String::new(),
+            partitions: defaults::partitions(),
+            replication_factor: defaults::replication_factor(),
+            delivery_timeout_ms: defaults::delivery_timeout_ms(),
+            kafka: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        Self {
+            listen: defaults::gateway_listen(),
+            max_body_bytes: defaults::max_body_bytes(),
+            max_text_bytes: defaults::max_text_bytes(),
+            max_id_bytes: defaults::max_id_bytes(),
+            max_future_skew_secs: defaults::max_future_skew_secs(),
+            max_batch_events: defaults::max_batch_events(),
+        }
+    }
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self { log_filter: defaults::log_filter(), log_format: defaults::log_format() }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: defaults::data_dir(),
+            bus: BusConfig::default(),
+            gateway: GatewayConfig::default(),
+            telemetry: TelemetryConfig::default(),
+            forums: Vec::new(),
+        }
+    }
+}
+
+/// Why a configuration could not be used. Always permanent: fix the file or
+/// the environment and start again.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path} is not valid: {source}")]
+    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    #[error("environment variable {name}: {problem}")]
+    Env { name: String, problem: String },
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads `path` (or starts from defaults when `None`), applies the
+    /// `MODSTREAM_*` variables found in `env`, and validates the result.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = match path {
+            Some(path) => Self::from_file(path)?,
+            None => Self::default(),
+        };
+        env::apply(&mut config, env)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses a config file without environment overrides or validation.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Self::from_toml(&text)
+            .map_err(|source| ConfigError::Parse { path: path.to_owned(), source: Box::new(source) })
+    }
+
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// True when events flow through the embedded log rather than Kafka.
+    pub fn uses_embedded_bus(&self) -> bool {
+        self.bus.brokers.trim().is_empty()
+    }
+
+    /// Checks what serde cannot: non-empty unique forum ids, well-formed key
+    /// hashes and secrets.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |msg: String| Err(ConfigError::Invalid(msg));
+        if self.bus.partitions == 0 {
+            return invalid("bus.partitions must be at least 1".into());
+        }
+        if self.gateway.max_batch_events == 0 {
+            return invalid("gateway.max_batch_events must be at least 1".into());
+        }
+        let mut seen = HashSet::new();
+        for forum in &self.forums {
+            if forum.id.is_empty() || forum.id.len() > self.gateway.max_id_bytes {
+                return invalid(format!(
+                    "forum id {:?} must be 1 to {} bytes",
+                    forum.id, self.gateway.max_id_bytes
+                ));
+            }
+            if !seen.insert(forum.id.as_str()) {
+                return invalid(format!("forum id {:?} is configured twice", forum.id));
+            }
+            if forum.api_key_sha256.is_empty() {
+                return invalid(format!("forum {:?} has no api_key_sha256", forum.id));
+            }
+            for hash in &forum.api_key_sha256 {
+                if hex::decode(hash).map(|b| b.len()) != Ok(32) {
+                    return invalid(format!(
+                        "forum {:?}: api_key_sha256 entries must be 64 hex characters (use `modstream hash-key`)",
+                        forum.id
+                    ));
+                }
+            }
+            forum.pseudonym_secret()?;
+        }
+        Ok(())
+    }
+}
+
+impl ForumConfig {
+    /// The decoded pseudonym secret, from `pseudonym_secret` or
+    /// `pseudonym_secret_file` (exactly one must be set).
+    pub fn pseudonym_secret(&self) -> Result<Vec<u8>, ConfigError> {
+        let hex_text = match (&self.pseudonym_secret, &self.pseudonym_secret_file) {
+            (Some(secret), None) => secret.clone(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|source| ConfigError::Read { path: path.clone(), source })?,
+            _ => {
+                return Err(ConfigError::Invalid(format!(
+                    "forum {:?}: set exactly one of pseudonym_secret and pseudonym_secret_file",
+                    self.id
+                )));
+            }
+        };
+        match hex::decode(hex_text.trim()) {
+            Ok(bytes) if bytes.len() >= 32 => Ok(bytes),
+            _ => Err(ConfigError::Invalid(format!(
+                "forum {:?}: the pseudonym secret must be at least 32 bytes written as hex",
+                self.id
+            ))),
+        }
+    }
+}
+
+/// Hex SHA-256 of an API key, as written in `api_key_sha256`. API keys are
+/// long random strings, so a plain hash is enough to keep them out of config.
+pub fn api_key_hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forum_toml(id: &str) -> String {
+        format!(
+            "[[forums]]\nid = \"{id}\"\napi_key_sha256 = [\"{}\"]\npseudonym_secret = \"{}\"\n",
+            api_key_hash("k"),
+            "ab".repeat(32)
+        )
+    }
+
+    #[test]
+    fn defaults_use_the_embedded_bus() {
+        let config = Config::load(None, []).unwrap();
+        assert!(config.uses_embedded_bus());
+        assert_eq!(config.gateway.listen.port(), 50051);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = Config::from_toml("[gateway]\nlisten_adress = \"127.0.0.1:1\"\n").unwrap_err();
+        assert!(err.to_string().contains("listen_adress"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_forums_are_rejected() {
+        let text = format!("{}{}", forum_toml("a"), forum_toml("a"));
+        let err = Config::from_toml(&text).unwrap().validate().unwrap_err();
+        assert!(err.to_string().contains("configured twice"), "{err}");
+    }
+
+    #[test]
+    fn short_pseudonym_secrets_are_rejected() {
+        let text = forum_toml("a").replace(&"ab".repeat(32), "abcd");
+        let err = Config::from_toml(&text).unwrap().validate().unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn pseudonym_secret_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret");
+        std::fs::write(&file, format!("{}\n", "cd".repeat(32))).unwrap();
+        let text = forum_toml("a").replace(
+            &format!("pseudonym_secret = \"{}\"", "ab".repeat(32)),
+            &format!("pseudonym_secret_file = {:?}", file.display().to_string()),
+        );
+        let config = Config::from_toml(&text).unwrap();
+        assert_eq!(config.forums[0].pseudonym_secret().unwrap(), vec![0xcd; 32]);
+    }
+
+    #[test]
+    fn the_example_config_is_valid_and_matches_the_demo() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../modstream.example.toml");
+        let config = Config::load(Some(&path), []).unwrap();
+        let demo = Config::demo();
+        assert_eq!(config.forums.len(), demo.forums.len());
+        for (a, b) in config.forums.iter().zip(&demo.forums) {
+            assert_eq!(a.id, b.id);
+            assert_eq!(a.api_key_sha256, b.api_key_sha256);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! modstream's v1 protobuf contract as Rust types, generated at build time from
+//! `proto/modstream/v1`.
+//!
+//! - [`v1`]: the generated messages, the `Ingest` client and server.
+//! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, for gRPC reflection.
+//! - [`convert`]: hand-written conversions between protobuf and Rust types.
+
+pub mod convert;
+
+#[allow(clippy::all, missing_docs)]
+pub mod v1 {
+    tonic::include_proto!("modstream.v1");
+}
+
+/// Encoded `FileDescriptorSet` of the whole v1 contract, for server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("modstream_descriptor");
+
+/// Topic names on the bus, shared by every producer and consumer.
+pub mod topics {
+    /// Every forum event accepted by the gateway, keyed by forum and thread.
+    pub const FORUM_EVENTS: &str = "modstream.forum-events.v1";
+}
