@@ -19,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let descriptor = PathBuf::from(std::env::var("OUT_DIR")?).join("modstream_descriptor.bin");
     tonic_prost_build::configure()
+        .codec_path("crate::codec::ModstreamCodec")
         .file_descriptor_set_path(descriptor)
         .compile_protos(&files.map(|f| root.join(f)), &[root])?;
     Ok(())

@@ -109,10 +109,21 @@ impl EmbeddedLog {
                 Some((key, _)) => decode_u64(&key)? + 1,
                 None => 0,
             };
-            partitions.push(Partition { tree, next: Mutex::new(next), durable: AtomicU64::new(next) });
+            partitions.push(Partition {
+                tree,
+                next: Mutex::new(next),
+                durable: AtomicU64::new(next),
+            });
         }
-        let topic = Arc::new(Topic { name: name.to_owned(), partitions });
-        self.inner.topics.write().expect("topics lock").insert(name.to_owned(), topic.clone());
+        let topic = Arc::new(Topic {
+            name: name.to_owned(),
+            partitions,
+        });
+        self.inner
+            .topics
+            .write()
+            .expect("topics lock")
+            .insert(name.to_owned(), topic.clone());
         Ok(topic)
     }
 
@@ -122,7 +133,9 @@ impl EmbeddedLog {
                 continue;
             }
             let count = self.inner.default_partitions;
-            self.inner.topic_index.insert(name.as_bytes(), &count.to_be_bytes())?;
+            self.inner
+                .topic_index
+                .insert(name.as_bytes(), &count.to_be_bytes())?;
             self.load_topic(name, count)?;
         }
         self.inner.db.flush()?;
@@ -152,10 +165,15 @@ impl EmbeddedLog {
         let topic = match self.topic(topic) {
             Ok(topic) => topic,
             Err(_) => {
-                return records.iter().map(|_| Err(BusError::UnknownTopic(topic.to_owned()))).collect();
+                return records
+                    .iter()
+                    .map(|_| Err(BusError::UnknownTopic(topic.to_owned())))
+                    .collect();
             }
         };
-        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
         let mut results: Vec<Result<Delivered, BusError>> = records
             .into_iter()
             .map(|record| {
@@ -166,14 +184,18 @@ impl EmbeddedLog {
                     headers: record
                         .headers
                         .into_iter()
-                        .map(|h| StoredHeader { name: h.name, value: h.value })
+                        .map(|h| StoredHeader {
+                            name: h.name,
+                            value: h.value,
+                        })
                         .collect(),
                     appended_at_ms: now_ms,
                 };
                 let slot = &topic.partitions[partition as usize];
                 let mut next = slot.next.lock().expect("partition lock");
                 let offset = *next;
-                slot.tree.insert(offset.to_be_bytes(), stored.encode_to_vec())?;
+                slot.tree
+                    .insert(offset.to_be_bytes(), stored.encode_to_vec())?;
                 *next += 1;
                 Ok(Delivered { partition, offset })
             })
@@ -185,20 +207,27 @@ impl EmbeddedLog {
             let message = err.to_string();
             for result in &mut results {
                 if result.is_ok() {
-                    *result = Err(BusError::Storage(sled::Error::Io(std::io::Error::other(message.clone()))));
+                    *result = Err(BusError::Storage(sled::Error::Io(std::io::Error::other(
+                        message.clone(),
+                    ))));
                 }
             }
             return results;
         }
         for delivered in results.iter().flatten() {
             let slot = &topic.partitions[delivered.partition as usize];
-            slot.durable.fetch_max(delivered.offset + 1, Ordering::AcqRel);
+            slot.durable
+                .fetch_max(delivered.offset + 1, Ordering::AcqRel);
         }
         self.inner.progress.send_modify(|v| *v += 1);
         results
     }
 
-    pub(crate) fn subscribe(&self, group: &str, topics: &[&str]) -> Result<EmbeddedSubscription, BusError> {
+    pub(crate) fn subscribe(
+        &self,
+        group: &str,
+        topics: &[&str],
+    ) -> Result<EmbeddedSubscription, BusError> {
         let mut cursors = Vec::new();
         for &name in topics {
             let topic = self.topic(name)?;
@@ -207,10 +236,20 @@ impl EmbeddedLog {
                     Some(bytes) => decode_u64(&bytes)?,
                     None => 0,
                 };
-                cursors.push(Cursor { topic: topic.clone(), partition, position });
+                cursors.push(Cursor {
+                    topic: topic.clone(),
+                    partition,
+                    position,
+                });
             }
         }
-        if !self.inner.active_groups.lock().expect("groups lock").insert(group.to_owned()) {
+        if !self
+            .inner
+            .active_groups
+            .lock()
+            .expect("groups lock")
+            .insert(group.to_owned())
+        {
             return Err(BusError::GroupInUse(group.to_owned()));
         }
         Ok(EmbeddedSubscription {
@@ -244,13 +283,16 @@ fn offset_key(group: &str, topic: &str, partition: u32) -> Vec<u8> {
 }
 
 fn decode_u64(bytes: &[u8]) -> Result<u64, BusError> {
-    let array: [u8; 8] = bytes.try_into().map_err(|_| BusError::Corrupt("offset is not 8 bytes".into()))?;
+    let array: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| BusError::Corrupt("offset is not 8 bytes".into()))?;
     Ok(u64::from_be_bytes(array))
 }
 
 fn decode_u32(bytes: &[u8]) -> Result<u32, BusError> {
-    let array: [u8; 4] =
-        bytes.try_into().map_err(|_| BusError::Corrupt("partition count is not 4 bytes".into()))?;
+    let array: [u8; 4] = bytes
+        .try_into()
+        .map_err(|_| BusError::Corrupt("partition count is not 4 bytes".into()))?;
     Ok(u32::from_be_bytes(array))
 }
 
@@ -304,7 +346,10 @@ impl EmbeddedSubscription {
                 ))
             })?;
             let stored = StoredRecord::decode(bytes.as_ref()).map_err(|err| {
-                BusError::Corrupt(format!("{}/{}@{offset}: {err}", cursor.topic.name, cursor.partition))
+                BusError::Corrupt(format!(
+                    "{}/{}@{offset}: {err}",
+                    cursor.topic.name, cursor.partition
+                ))
             })?;
             cursor.position += 1;
             self.next_cursor = (index + 1) % count;
@@ -314,7 +359,14 @@ impl EmbeddedSubscription {
                 offset,
                 key: stored.key,
                 payload: stored.payload,
-                headers: stored.headers.into_iter().map(|h| Header { name: h.name, value: h.value }).collect(),
+                headers: stored
+                    .headers
+                    .into_iter()
+                    .map(|h| Header {
+                        name: h.name,
+                        value: h.value,
+                    })
+                    .collect(),
             }));
         }
         Ok(None)
@@ -322,7 +374,10 @@ impl EmbeddedSubscription {
 
     pub(crate) fn commit(&mut self, message: &Message) -> Result<(), BusError> {
         let key = offset_key(&self.group, &message.topic, message.partition);
-        self.log.inner.offsets.insert(key, &(message.offset + 1).to_be_bytes())?;
+        self.log
+            .inner
+            .offsets
+            .insert(key, &(message.offset + 1).to_be_bytes())?;
         Ok(())
     }
 
@@ -335,7 +390,12 @@ impl EmbeddedSubscription {
 
 impl Drop for EmbeddedSubscription {
     fn drop(&mut self) {
-        self.log.inner.active_groups.lock().expect("groups lock").remove(&self.group);
+        self.log
+            .inner
+            .active_groups
+            .lock()
+            .expect("groups lock")
+            .remove(&self.group);
     }
 }
 
@@ -346,8 +406,14 @@ mod tests {
     #[test]
     fn partitioning_is_stable() {
         // Pinned values: changing the hash would reorder live threads.
-        assert_eq!(partition_for(b"riverside/t-1", 6), partition_for(b"riverside/t-1", 6));
-        assert_eq!(partition_for(b"", 6), (0xcbf2_9ce4_8422_2325_u64 % 6) as u32);
+        assert_eq!(
+            partition_for(b"riverside/t-1", 6),
+            partition_for(b"riverside/t-1", 6)
+        );
+        assert_eq!(
+            partition_for(b"", 6),
+            (0xcbf2_9ce4_8422_2325_u64 % 6) as u32
+        );
         assert!(partition_for(b"anything", 1) == 0);
     }
 }

@@ -7,19 +7,22 @@
 //! the background, and committed synchronously when partitions are revoked
 //! (rebalance) and on close.
 
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures::future::join_all;
+use rdkafka::ClientContext;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer};
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
+};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Headers, Message as _, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::util::Timeout;
-use rdkafka::ClientContext;
 
 use crate::{BusError, BusOptions, Delivered, Header, Message, Record};
 
@@ -28,7 +31,10 @@ use crate::{BusError, BusOptions, Delivered, Header, Message, Record};
 #[derive(Clone)]
 pub struct KafkaBus {
     base: ClientConfig,
-    producer: FutureProducer,
+    producer_config: ClientConfig,
+    /// Replaced when librdkafka reports a fatal error, after which the old
+    /// producer can never deliver again (idempotence lost its sequence).
+    producer: Arc<RwLock<FutureProducer>>,
     partitions: u32,
     replication_factor: u16,
     delivery_timeout: Duration,
@@ -44,17 +50,18 @@ impl KafkaBus {
             base.set(key, value);
         }
         let timeout_ms = options.delivery_timeout.as_millis().max(1).to_string();
-        let producer: FutureProducer = base
-            .clone()
+        let mut producer_config = base.clone();
+        producer_config
             .set("acks", "all")
             .set("enable.idempotence", "true")
             .set("message.timeout.ms", &timeout_ms)
             // A little lingering lets concurrent calls share a produce request.
-            .set("linger.ms", "2")
-            .create()?;
+            .set("linger.ms", "2");
+        let producer: FutureProducer = producer_config.create()?;
         Ok(Self {
             base,
-            producer,
+            producer_config,
+            producer: Arc::new(RwLock::new(producer)),
             partitions: options.partitions.max(1),
             replication_factor: options.replication_factor.max(1),
             delivery_timeout: options.delivery_timeout,
@@ -74,13 +81,18 @@ impl KafkaBus {
             })
             .collect();
         let options = AdminOptions::new().operation_timeout(Some(self.delivery_timeout));
-        let results = admin.create_topics(&new_topics, &options).await.map_err(unavailable)?;
+        let results = admin
+            .create_topics(&new_topics, &options)
+            .await
+            .map_err(unavailable)?;
         for result in results {
             match result {
                 Ok(_) => {}
                 Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
                 Err((topic, code)) => {
-                    return Err(BusError::Unavailable(format!("cannot create topic {topic}: {code}")));
+                    return Err(BusError::Unavailable(format!(
+                        "cannot create topic {topic}: {code}"
+                    )));
                 }
             }
         }
@@ -92,6 +104,7 @@ impl KafkaBus {
         topic: &str,
         records: Vec<Record>,
     ) -> Vec<Result<Delivered, BusError>> {
+        let producer = self.producer();
         let sends = records.iter().map(|record| {
             let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
             for header in &record.headers {
@@ -100,12 +113,22 @@ impl KafkaBus {
                     value: Some(&header.value),
                 });
             }
-            let future_record =
-                FutureRecord::to(topic).key(&record.key).payload(&record.payload).headers(headers);
-            self.producer.send(future_record, Timeout::After(self.delivery_timeout))
+            let future_record = FutureRecord::to(topic)
+                .key(&record.key)
+                .payload(&record.payload)
+                .headers(headers);
+            producer.send(future_record, Timeout::After(self.delivery_timeout))
         });
-        join_all(sends)
-            .await
+        let results = join_all(sends).await;
+        let lost_producer_state = results.iter().any(|result| {
+            matches!(result, Err((err, _)) if err.rdkafka_error_code().is_some_and(is_producer_state_error))
+        });
+        if lost_producer_state
+            || results.iter().any(Result::is_err) && producer.client().fatal_error().is_some()
+        {
+            self.replace_producer(&producer);
+        }
+        results
             .into_iter()
             .map(|result| match result {
                 Ok(delivery) => Ok(Delivered {
@@ -117,17 +140,53 @@ impl KafkaBus {
             .collect()
     }
 
+    fn producer(&self) -> FutureProducer {
+        self.producer.read().expect("producer lock").clone()
+    }
+
+    /// Swaps in a new producer for `failed`, which can no longer deliver (a
+    /// fatal error, or the broker rejects its idempotence state). Its
+    /// unconfirmed writes were already reported as failed to their callers,
+    /// who retry under the same event ids; the new producer gets a new
+    /// producer id from the broker.
+    fn replace_producer(&self, failed: &FutureProducer) {
+        let (code, reason) = failed
+            .client()
+            .fatal_error()
+            .map(|(code, reason)| (code.to_string(), reason))
+            .unwrap_or_else(|| {
+                (
+                    "producer state rejected".to_owned(),
+                    "by the broker".to_owned(),
+                )
+            });
+        let mut current = self.producer.write().expect("producer lock");
+        if !std::ptr::eq(current.client(), failed.client()) {
+            return; // another call replaced it already
+        }
+        match self.producer_config.create::<FutureProducer>() {
+            Ok(fresh) => {
+                tracing::warn!(%code, %reason, "Kafka producer hit a fatal error; replaced it");
+                *current = fresh;
+            }
+            Err(err) => tracing::error!(error = %err, "cannot replace the failed Kafka producer"),
+        }
+    }
+
     fn delivery_error(&self, err: KafkaError) -> BusError {
         match err.rdkafka_error_code() {
             Some(RDKafkaErrorCode::MessageTimedOut) => BusError::Timeout(self.delivery_timeout),
-            Some(RDKafkaErrorCode::UnknownTopicOrPartition) | Some(RDKafkaErrorCode::UnknownTopic) => {
-                BusError::Kafka(err)
-            }
+            Some(RDKafkaErrorCode::UnknownTopicOrPartition)
+            | Some(RDKafkaErrorCode::UnknownTopic) => BusError::Kafka(err),
             _ => unavailable(err),
         }
     }
 
-    pub(crate) fn subscribe(&self, group: &str, topics: &[&str]) -> Result<KafkaSubscription, BusError> {
+    pub(crate) fn subscribe(
+        &self,
+        group: &str,
+        topics: &[&str],
+    ) -> Result<KafkaSubscription, BusError> {
         let consumer: StreamConsumer<CommitOnRevoke> = self
             .base
             .clone()
@@ -144,13 +203,27 @@ impl KafkaBus {
     }
 
     pub(crate) async fn flush(&self) -> Result<(), BusError> {
-        let producer = self.producer.clone();
+        let producer = self.producer();
         let timeout = self.delivery_timeout;
         tokio::task::spawn_blocking(move || producer.flush(Timeout::After(timeout)))
             .await
             .map_err(|err| BusError::Unavailable(err.to_string()))?
             .map_err(unavailable)
     }
+}
+
+/// Broker answers meaning this producer's idempotence state (producer id,
+/// epoch, sequence) is no longer valid: retrying with the same producer
+/// cannot succeed.
+fn is_producer_state_error(code: RDKafkaErrorCode) -> bool {
+    matches!(
+        code,
+        RDKafkaErrorCode::ProducerFenced
+            | RDKafkaErrorCode::InvalidProducerEpoch
+            | RDKafkaErrorCode::UnknownProducerId
+            | RDKafkaErrorCode::OutOfOrderSequenceNumber
+            | RDKafkaErrorCode::InvalidProducerIdMapping
+    )
 }
 
 fn unavailable(err: KafkaError) -> BusError {
@@ -193,7 +266,10 @@ impl KafkaSubscription {
             .map(|headers| {
                 headers
                     .iter()
-                    .map(|h| Header { name: h.key.to_owned(), value: h.value.unwrap_or_default().to_vec() })
+                    .map(|h| Header {
+                        name: h.key.to_owned(),
+                        value: h.value.unwrap_or_default().to_vec(),
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -209,7 +285,11 @@ impl KafkaSubscription {
 
     pub(crate) fn commit(&mut self, message: &Message) -> Result<(), BusError> {
         // librdkafka commits stored offset + 1, the next record to read.
-        self.consumer.store_offset(&message.topic, message.partition as i32, message.offset as i64)?;
+        self.consumer.store_offset(
+            &message.topic,
+            message.partition as i32,
+            message.offset as i64,
+        )?;
         Ok(())
     }
 
@@ -221,5 +301,103 @@ impl KafkaSubscription {
         })
         .await
         .map_err(|err| BusError::Unavailable(err.to_string()))
+    }
+}
+
+/// Fault injection with librdkafka's in-process mock cluster. The real flow
+/// runs against a broker process in `tests/contract.rs`.
+#[cfg(test)]
+mod tests {
+    use rdkafka::mocking::MockCluster;
+
+    use super::*;
+
+    const TOPIC: &str = "faults";
+
+    fn bus_on(cluster: &MockCluster<'_, rdkafka::producer::DefaultProducerContext>) -> KafkaBus {
+        let mut options = BusOptions::kafka(cluster.bootstrap_servers(), 1);
+        options.delivery_timeout = Duration::from_secs(2);
+        KafkaBus::connect(&options).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_write_to_a_down_broker_fails_as_transient_within_the_timeout() {
+        let cluster = MockCluster::new(1).unwrap();
+        cluster.create_topic(TOPIC, 1, 1).unwrap();
+        let bus = bus_on(&cluster);
+        bus.publish_batch(TOPIC, vec![Record::new("k", "before")])
+            .await
+            .pop()
+            .unwrap()
+            .unwrap();
+
+        cluster.broker_down(1).unwrap();
+        let started = std::time::Instant::now();
+        let err = bus
+            .publish_batch(TOPIC, vec![Record::new("k", "during")])
+            .await
+            .pop()
+            .unwrap()
+            .unwrap_err();
+        assert!(err.is_transient(), "{err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "bounded by the delivery timeout"
+        );
+
+        cluster.broker_up(1).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while bus
+            .publish_batch(TOPIC, vec![Record::new("k", "after")])
+            .await
+            .pop()
+            .unwrap()
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no recovery after the broker came back"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fatal_producer_error_is_survived_by_replacing_the_producer() {
+        let cluster = MockCluster::new(1).unwrap();
+        cluster.create_topic(TOPIC, 1, 1).unwrap();
+        let bus = bus_on(&cluster);
+        bus.publish_batch(TOPIC, vec![Record::new("k", "before")])
+            .await
+            .pop()
+            .unwrap()
+            .unwrap();
+
+        let reason = std::ffi::CString::new("injected by test").unwrap();
+        #[allow(unsafe_code)]
+        // SAFETY: the client pointer is alive (we hold the producer) and the
+        // reason is a valid C string for the duration of the call.
+        unsafe {
+            rdkafka::bindings::rd_kafka_test_fatal_error(
+                bus.producer().client().native_ptr(),
+                rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                reason.as_ptr(),
+            );
+        }
+        assert!(bus.producer().client().fatal_error().is_some());
+        let failed = bus
+            .publish_batch(TOPIC, vec![Record::new("k", "during")])
+            .await
+            .pop()
+            .unwrap();
+        assert!(failed.is_err(), "a fatal producer cannot deliver");
+        assert!(
+            bus.producer().client().fatal_error().is_none(),
+            "the producer was replaced"
+        );
+        bus.publish_batch(TOPIC, vec![Record::new("k", "after")])
+            .await
+            .pop()
+            .unwrap()
+            .unwrap();
     }
 }

@@ -96,7 +96,10 @@ impl BusOptions {
 
     /// Options for Kafka at `brokers`.
     pub fn kafka(brokers: impl Into<String>, partitions: u32) -> Self {
-        Self { brokers: brokers.into(), ..Self::embedded(partitions) }
+        Self {
+            brokers: brokers.into(),
+            ..Self::embedded(partitions)
+        }
     }
 }
 
@@ -122,7 +125,10 @@ impl Bus {
     /// embedded log in `<data_dir>/bus`.
     pub fn open(options: &BusOptions, data_dir: &Path) -> Result<Self, BusError> {
         if options.brokers.trim().is_empty() {
-            Ok(Bus::Embedded(embedded::EmbeddedLog::open(&data_dir.join("bus"), options)?))
+            Ok(Bus::Embedded(embedded::EmbeddedLog::open(
+                &data_dir.join("bus"),
+                options,
+            )?))
         } else {
             Ok(Bus::Kafka(kafka::KafkaBus::connect(options)?))
         }

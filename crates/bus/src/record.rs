@@ -36,11 +36,18 @@ pub struct Message {
 
 impl Record {
     pub fn new(key: impl Into<Vec<u8>>, payload: impl Into<Vec<u8>>) -> Self {
-        Self { key: key.into(), payload: payload.into(), headers: Vec::new() }
+        Self {
+            key: key.into(),
+            payload: payload.into(),
+            headers: Vec::new(),
+        }
     }
 
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<Vec<u8>>) -> Self {
-        self.headers.push(Header { name: name.into(), value: value.into() });
+        self.headers.push(Header {
+            name: name.into(),
+            value: value.into(),
+        });
         self
     }
 }
@@ -48,6 +55,9 @@ impl Record {
 impl Message {
     /// The value of the first header called `name`.
     pub fn header(&self, name: &str) -> Option<&[u8]> {
-        self.headers.iter().find(|h| h.name == name).map(|h| h.value.as_slice())
+        self.headers
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| h.value.as_slice())
     }
 }

@@ -13,22 +13,36 @@ const WAIT: Duration = Duration::from_secs(60);
 /// Something that can hand out a bus and simulate a restart of the process
 /// that uses it.
 enum Fixture {
-    Embedded { dir: tempfile::TempDir, bus: Option<Bus> },
-    Kafka { _broker: Broker, options: BusOptions, bus: Option<Bus> },
+    Embedded {
+        dir: tempfile::TempDir,
+        bus: Option<Bus>,
+    },
+    Kafka {
+        _broker: Broker,
+        options: BusOptions,
+        bus: Option<Bus>,
+    },
 }
 
 impl Fixture {
     fn embedded() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let bus = Bus::open(&BusOptions::embedded(4), dir.path()).unwrap();
-        Fixture::Embedded { dir, bus: Some(bus) }
+        Fixture::Embedded {
+            dir,
+            bus: Some(bus),
+        }
     }
 
     fn kafka() -> Self {
         let broker = Broker::start();
         let options = BusOptions::kafka(broker.bootstrap(), 4);
         let bus = Bus::open(&options, std::path::Path::new("/nonexistent")).unwrap();
-        Fixture::Kafka { _broker: broker, options, bus: Some(bus) }
+        Fixture::Kafka {
+            _broker: broker,
+            options,
+            bus: Some(bus),
+        }
     }
 
     fn bus(&self) -> Bus {
@@ -53,7 +67,10 @@ impl Fixture {
 }
 
 async fn next(sub: &mut modstream_bus::Subscription) -> Message {
-    tokio::time::timeout(WAIT, sub.next()).await.expect("a message in time").expect("no bus error")
+    tokio::time::timeout(WAIT, sub.next())
+        .await
+        .expect("a message in time")
+        .expect("no bus error")
 }
 
 fn record(key: &str, seq: usize) -> Record {
@@ -61,7 +78,10 @@ fn record(key: &str, seq: usize) -> Record {
 }
 
 fn seq_of(message: &Message) -> usize {
-    String::from_utf8(message.header("seq").unwrap().to_vec()).unwrap().parse().unwrap()
+    String::from_utf8(message.header("seq").unwrap().to_vec())
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 async fn ordering_per_key(fixture: Fixture) {
@@ -85,14 +105,24 @@ async fn ordering_per_key(fixture: Fixture) {
     let mut seen: BTreeMap<Vec<u8>, (u32, Vec<usize>)> = BTreeMap::new();
     for _ in 0..100 {
         let m = next(&mut sub).await;
-        let entry = seen.entry(m.key.clone()).or_insert((m.partition, Vec::new()));
+        let entry = seen
+            .entry(m.key.clone())
+            .or_insert((m.partition, Vec::new()));
         assert_eq!(entry.0, m.partition, "a key moved partition");
-        assert_eq!(m.payload, format!("{}#{}", String::from_utf8_lossy(&m.key), seq_of(&m)).into_bytes());
+        assert_eq!(
+            m.payload,
+            format!("{}#{}", String::from_utf8_lossy(&m.key), seq_of(&m)).into_bytes()
+        );
         entry.1.push(seq_of(&m));
     }
     assert_eq!(seen.len(), keys.len());
     for (key, (_, seqs)) in seen {
-        assert_eq!(seqs, (0..25).collect::<Vec<_>>(), "order for {}", String::from_utf8_lossy(&key));
+        assert_eq!(
+            seqs,
+            (0..25).collect::<Vec<_>>(),
+            "order for {}",
+            String::from_utf8_lossy(&key)
+        );
     }
 }
 
@@ -116,7 +146,11 @@ async fn offsets_commit_only_after_processing(fixture: Fixture) {
     let mut sub = bus.subscribe("at-least-once", &[TOPIC]).unwrap();
     for seq in 4..10 {
         let m = next(&mut sub).await;
-        assert_eq!(seq_of(&m), seq, "redelivery starts after the last applied record");
+        assert_eq!(
+            seq_of(&m),
+            seq,
+            "redelivery starts after the last applied record"
+        );
         sub.commit(&m).unwrap();
     }
     sub.close().await.unwrap();
@@ -153,8 +187,15 @@ async fn acknowledged_writes_survive_restart(mut fixture: Fixture) {
     bus.ensure_topics(&[TOPIC]).await.unwrap();
     let mut acknowledged = HashSet::new();
     for chunk in 0..10 {
-        let batch: Vec<Record> = (0..20).map(|i| record(&format!("k{}", i % 7), chunk * 20 + i)).collect();
-        for (i, result) in bus.publish_batch(TOPIC, batch).await.into_iter().enumerate() {
+        let batch: Vec<Record> = (0..20)
+            .map(|i| record(&format!("k{}", i % 7), chunk * 20 + i))
+            .collect();
+        for (i, result) in bus
+            .publish_batch(TOPIC, batch)
+            .await
+            .into_iter()
+            .enumerate()
+        {
             result.unwrap();
             acknowledged.insert(chunk * 20 + i);
         }
@@ -196,8 +237,15 @@ mod embedded {
     #[tokio::test]
     async fn writing_to_an_unknown_topic_is_refused() {
         let fixture = Fixture::embedded();
-        let err = fixture.bus().publish("never.created", Record::new("k", "v")).await.unwrap_err();
-        assert!(matches!(err, modstream_bus::BusError::UnknownTopic(_)), "{err}");
+        let err = fixture
+            .bus()
+            .publish("never.created", Record::new("k", "v"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, modstream_bus::BusError::UnknownTopic(_)),
+            "{err}"
+        );
     }
 
     #[tokio::test]
@@ -207,7 +255,10 @@ mod embedded {
         bus.ensure_topics(&[TOPIC]).await.unwrap();
         let first = bus.subscribe("g", &[TOPIC]).unwrap();
         let err = bus.subscribe("g", &[TOPIC]).unwrap_err();
-        assert!(matches!(err, modstream_bus::BusError::GroupInUse(_)), "{err}");
+        assert!(
+            matches!(err, modstream_bus::BusError::GroupInUse(_)),
+            "{err}"
+        );
         drop(first);
         bus.subscribe("g", &[TOPIC]).unwrap();
     }

@@ -50,7 +50,9 @@ mod manual {
 
     impl ManualClock {
         pub fn new(start: SystemTime) -> Self {
-            Self { now: Mutex::new(start) }
+            Self {
+                now: Mutex::new(start),
+            }
         }
 
         pub fn advance(&self, by: Duration) {

@@ -17,32 +17,46 @@ const KNOWN: &[&str] = &[
     "MODSTREAM_LOG",
 ];
 
+/// Variables for modstream's tools, not the services' config.
+const TOOLS: &[&str] = &["MODSTREAM_API_KEY"];
+
 pub(crate) fn apply(
     config: &mut Config,
     env: impl IntoIterator<Item = (String, String)>,
 ) -> Result<(), ConfigError> {
     for (name, value) in env {
-        if !name.starts_with(PREFIX) {
+        if !name.starts_with(PREFIX) || TOOLS.contains(&name.as_str()) {
             continue;
         }
-        let bad = |problem: String| ConfigError::Env { name: name.clone(), problem };
+        let bad = |problem: String| ConfigError::Env {
+            name: name.clone(),
+            problem,
+        };
         match name.as_str() {
             "MODSTREAM_DATA_DIR" => config.data_dir = value.into(),
             "MODSTREAM_BUS_BROKERS" => config.bus.brokers = value,
             "MODSTREAM_BUS_PARTITIONS" => {
-                config.bus.partitions =
-                    value.parse().map_err(|e| bad(format!("not a partition count: {e}")))?
+                config.bus.partitions = value
+                    .parse()
+                    .map_err(|e| bad(format!("not a partition count: {e}")))?
             }
             "MODSTREAM_BUS_DELIVERY_TIMEOUT_MS" => {
-                config.bus.delivery_timeout_ms =
-                    value.parse().map_err(|e| bad(format!("not milliseconds: {e}")))?
+                config.bus.delivery_timeout_ms = value
+                    .parse()
+                    .map_err(|e| bad(format!("not milliseconds: {e}")))?
             }
             "MODSTREAM_GATEWAY_LISTEN" => {
-                config.gateway.listen =
-                    value.parse().map_err(|e| bad(format!("not an address: {e}")))?
+                config.gateway.listen = value
+                    .parse()
+                    .map_err(|e| bad(format!("not an address: {e}")))?
             }
             "MODSTREAM_LOG" => config.telemetry.log_filter = value,
-            _ => return Err(bad(format!("unknown setting; known ones are {}", KNOWN.join(", ")))),
+            _ => {
+                return Err(bad(format!(
+                    "unknown setting; known ones are {}",
+                    KNOWN.join(", ")
+                )));
+            }
         }
     }
     Ok(())
@@ -53,7 +67,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -77,6 +94,9 @@ mod tests {
         let err = Config::load(None, vars(&[("MODSTREAM_BUS_BROKER", "x")])).unwrap_err();
         assert!(err.to_string().contains("MODSTREAM_BUS_BROKER"), "{err}");
         let err = Config::load(None, vars(&[("MODSTREAM_BUS_PARTITIONS", "six")])).unwrap_err();
-        assert!(err.to_string().contains("MODSTREAM_BUS_PARTITIONS"), "{err}");
+        assert!(
+            err.to_string().contains("MODSTREAM_BUS_PARTITIONS"),
+            "{err}"
+        );
     }
 }

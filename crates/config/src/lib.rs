@@ -201,7 +201,10 @@ impl Default for GatewayConfig {
 
 impl Default for TelemetryConfig {
     fn default() -> Self {
-        Self { log_filter: defaults::log_filter(), log_format: defaults::log_format() }
+        Self {
+            log_filter: defaults::log_filter(),
+            log_format: defaults::log_format(),
+        }
     }
 }
 
@@ -222,9 +225,15 @@ impl Default for Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("config file {path} is not valid: {source}")]
-    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
     #[error("environment variable {name}: {problem}")]
     Env { name: String, problem: String },
     #[error("config: {0}")]
@@ -249,10 +258,14 @@ impl Config {
 
     /// Parses a config file without environment overrides or validation.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-        Self::from_toml(&text)
-            .map_err(|source| ConfigError::Parse { path: path.to_owned(), source: Box::new(source) })
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source: Box::new(source),
+        })
     }
 
     /// Parses TOML text.
@@ -309,8 +322,12 @@ impl ForumConfig {
     pub fn pseudonym_secret(&self) -> Result<Vec<u8>, ConfigError> {
         let hex_text = match (&self.pseudonym_secret, &self.pseudonym_secret_file) {
             (Some(secret), None) => secret.clone(),
-            (None, Some(path)) => std::fs::read_to_string(path)
-                .map_err(|source| ConfigError::Read { path: path.clone(), source })?,
+            (None, Some(path)) => {
+                std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?
+            }
             _ => {
                 return Err(ConfigError::Invalid(format!(
                     "forum {:?}: set exactly one of pseudonym_secret and pseudonym_secret_file",

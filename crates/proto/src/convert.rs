@@ -34,7 +34,19 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_timestamps() {
-        assert_eq!(system_time(&Timestamp { seconds: -1, nanos: 0 }), None);
-        assert_eq!(system_time(&Timestamp { seconds: 1, nanos: 1_000_000_000 }), None);
+        assert_eq!(
+            system_time(&Timestamp {
+                seconds: -1,
+                nanos: 0
+            }),
+            None
+        );
+        assert_eq!(
+            system_time(&Timestamp {
+                seconds: 1,
+                nanos: 1_000_000_000
+            }),
+            None
+        );
     }
 }

@@ -4,7 +4,10 @@
 //! - [`v1`]: the generated messages, the `Ingest` client and server.
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, for gRPC reflection.
 //! - [`convert`]: hand-written conversions between protobuf and Rust types.
+//! - [`codec`]: the gRPC codec (prost, with malformed requests reported as
+//!   INVALID_ARGUMENT).
 
+pub mod codec;
 pub mod convert;
 
 #[allow(clippy::all, missing_docs)]

@@ -12,7 +12,11 @@ use std::time::{Duration, Instant};
 
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind a free port").local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind a free port")
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Where the Tansu binary is: `$TANSU_BIN`, then `tansu` on `PATH`, then
@@ -29,7 +33,9 @@ pub fn tansu_binary() -> PathBuf {
             }
         }
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let candidate = home.join(".cargo/bin/tansu");
     assert!(
         candidate.is_file(),
@@ -48,7 +54,10 @@ pub struct Broker {
 impl Broker {
     /// Starts a broker on a free port and waits until it accepts connections.
     pub fn start() -> Self {
-        let mut broker = Broker { port: free_port(), child: None };
+        let mut broker = Broker {
+            port: free_port(),
+            child: None,
+        };
         broker.restart();
         broker
     }
@@ -66,12 +75,39 @@ impl Broker {
         }
     }
 
+    /// Freezes the broker process (SIGSTOP): connections stay open but
+    /// nothing is answered, like a hung or partitioned broker. It keeps all
+    /// its state for [`Broker::resume`].
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused broker run again (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let child = self.child.as_ref().expect("broker is running");
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill {signal} failed");
+    }
+
     /// Starts the broker again on the same port.
     pub fn restart(&mut self) {
         self.stop();
         let url = format!("tcp://127.0.0.1:{}", self.port);
         let child = Command::new(tansu_binary())
-            .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+            ])
             .args(["--storage-engine", "memory://tansu/"])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
@@ -83,7 +119,10 @@ impl Broker {
         let address: SocketAddr = ([127, 0, 0, 1], self.port).into();
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-            assert!(Instant::now() < deadline, "tansu did not listen on {address} within 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "tansu did not listen on {address} within 30 s"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -91,6 +130,9 @@ impl Broker {
 
 impl Drop for Broker {
     fn drop(&mut self) {
+        if self.child.is_some() {
+            self.resume(); // a stopped process would ignore nothing, but be tidy
+        }
         self.stop();
     }
 }

@@ -1,1 +1,65 @@
-fn main(){}
+//! `modstream`: every service in one process, plus tools.
+//!
+//! - `modstream up`: run the whole system (today: the ingest gateway on the
+//!   embedded log or Kafka).
+//! - `modstream client ...`: publish events to a running gateway from a
+//!   terminal.
+//! - `modstream hash-key KEY`: the hash to put in `api_key_sha256`.
+
+mod client;
+mod up;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "modstream",
+    version,
+    about = "Moderation event service for peer mental-health forums"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every modstream service in this process. Without --config it runs
+    /// the built-in demo (two demo forums, embedded log in ./modstream-data).
+    Up {
+        /// A config file (see modstream.example.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Publish events to a running gateway.
+    Client(client::ClientArgs),
+    /// Print the SHA-256 of an API key, for `api_key_sha256` in the config.
+    HashKey { key: String },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::HashKey { key } => {
+            println!("{}", modstream_config::api_key_hash(&key));
+            Ok(())
+        }
+        Command::Up { config } => runtime()?.block_on(up::up(config)),
+        Command::Client(args) => {
+            // A refused event is an answer, not a crash: one clear line.
+            if let Err(err) = runtime()?.block_on(client::run(args)) {
+                eprintln!("error: {err:#}");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}

@@ -1,0 +1,342 @@
+//! `modstream client`: publish events to a running gateway from a terminal,
+//! so a newcomer can try modstream without writing code.
+
+use std::time::SystemTime;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
+use modstream_proto::convert;
+use modstream_proto::v1::{
+    AuthorRole, EventHeader, ModerationActionKind, NewMemberReport, NewModerationAction, NewPost,
+    NewReply, PublishMemberReportRequest, PublishModerationActionRequest, PublishPostRequest,
+    PublishReplyRequest, ReportReason, ingest_client::IngestClient,
+};
+use tonic::Request;
+use tonic::metadata::{Ascii, MetadataValue};
+
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// The gateway's address.
+    #[arg(long, default_value = "http://127.0.0.1:50051")]
+    gateway: String,
+    /// The forum's API key (or set MODSTREAM_API_KEY).
+    #[arg(long, env = "MODSTREAM_API_KEY", hide_env_values = true)]
+    key: String,
+    /// The forum to publish for (must match the key).
+    #[arg(long)]
+    forum: String,
+    #[command(subcommand)]
+    event: ClientEvent,
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientEvent {
+    /// Start a thread.
+    Post {
+        /// The post id (default: a new random id); the thread id is the same.
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value = "general")]
+        board: String,
+        /// The author's member id on the forum (becomes a pseudonym).
+        #[arg(long)]
+        author: String,
+        #[arg(long, value_enum, default_value_t = Role::Member)]
+        role: Role,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long)]
+        body: String,
+        /// The author does not want replies (a diary post).
+        #[arg(long)]
+        no_replies: bool,
+        /// The post waits in the pre-moderation queue.
+        #[arg(long)]
+        premoderated: bool,
+        /// This is the author's first post on the forum.
+        #[arg(long)]
+        first_post: bool,
+    },
+    /// Reply in a thread.
+    Reply {
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long)]
+        thread: String,
+        /// The post replied to (default: the thread's opening post).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        author: String,
+        #[arg(long, value_enum, default_value_t = Role::Member)]
+        role: Role,
+        #[arg(long)]
+        body: String,
+    },
+    /// Record a moderation action.
+    Moderate {
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, value_enum)]
+        action: Action,
+        #[arg(long)]
+        thread: String,
+        #[arg(long, default_value = "")]
+        post: String,
+        /// The member acted on (for warn and suspend).
+        #[arg(long, default_value = "")]
+        member: String,
+        #[arg(long)]
+        moderator: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// What the member was told.
+        #[arg(long, default_value = "")]
+        message: String,
+        #[arg(long, default_value = "")]
+        content_warning: String,
+    },
+    /// A member reports a post.
+    Report {
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long)]
+        thread: String,
+        #[arg(long)]
+        post: String,
+        #[arg(long)]
+        reporter: String,
+        #[arg(long, value_enum, default_value_t = Reason::WorriedAboutPerson)]
+        reason: Reason,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Role {
+    Member,
+    Moderator,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Action {
+    Approved,
+    Hidden,
+    Removed,
+    Restored,
+    Edited,
+    ContentWarningAdded,
+    ThreadLocked,
+    MemberWarned,
+    MemberSuspended,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Reason {
+    WorriedAboutPerson,
+    UpsettingContent,
+    Abusive,
+    Spam,
+    Other,
+}
+
+impl From<Role> for AuthorRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Member => AuthorRole::Member,
+            Role::Moderator => AuthorRole::Moderator,
+            Role::Staff => AuthorRole::Staff,
+        }
+    }
+}
+
+impl From<Action> for ModerationActionKind {
+    fn from(action: Action) -> Self {
+        match action {
+            Action::Approved => Self::Approved,
+            Action::Hidden => Self::Hidden,
+            Action::Removed => Self::Removed,
+            Action::Restored => Self::Restored,
+            Action::Edited => Self::Edited,
+            Action::ContentWarningAdded => Self::ContentWarningAdded,
+            Action::ThreadLocked => Self::ThreadLocked,
+            Action::MemberWarned => Self::MemberWarned,
+            Action::MemberSuspended => Self::MemberSuspended,
+        }
+    }
+}
+
+impl From<Reason> for ReportReason {
+    fn from(reason: Reason) -> Self {
+        match reason {
+            Reason::WorriedAboutPerson => Self::WorriedAboutPerson,
+            Reason::UpsettingContent => Self::UpsettingContent,
+            Reason::Abusive => Self::Abusive,
+            Reason::Spam => Self::Spam,
+            Reason::Other => Self::Other,
+        }
+    }
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid_like())
+}
+
+/// A short random id for events the user did not name.
+fn uuid_like() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    format!("{:x}", nanos ^ u128::from(std::process::id()))
+}
+
+fn authorized<T>(message: T, bearer: &MetadataValue<Ascii>) -> Request<T> {
+    let mut request = Request::new(message);
+    request
+        .metadata_mut()
+        .insert("authorization", bearer.clone());
+    request
+}
+
+pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
+    let mut client = IngestClient::connect(args.gateway.clone())
+        .await
+        .with_context(|| format!("cannot reach the gateway at {}", args.gateway))?;
+    let bearer: MetadataValue<_> = format!("Bearer {}", args.key)
+        .parse()
+        .context("the API key has characters a header cannot carry")?;
+    let header = |source_id: String| EventHeader {
+        forum_id: args.forum.clone(),
+        source_id,
+        occurred_at: Some(convert::timestamp(SystemTime::now())),
+    };
+
+    let (source_id, result) = match args.event {
+        ClientEvent::Post {
+            id,
+            board,
+            author,
+            role,
+            title,
+            body,
+            no_replies,
+            premoderated,
+            first_post,
+        } => {
+            let id = id.unwrap_or_else(|| new_id("post"));
+            let request = PublishPostRequest {
+                header: Some(header(id.clone())),
+                post: Some(NewPost {
+                    thread_id: id.clone(),
+                    board_id: board,
+                    author_member_id: author,
+                    author_role: AuthorRole::from(role) as i32,
+                    first_post_in_forum: first_post,
+                    title,
+                    body,
+                    no_replies_wanted: no_replies,
+                    content_warnings: Vec::new(),
+                    held_for_premoderation: premoderated,
+                }),
+            };
+            (id, client.publish_post(authorized(request, &bearer)).await)
+        }
+        ClientEvent::Reply {
+            id,
+            thread,
+            to,
+            author,
+            role,
+            body,
+        } => {
+            let id = id.unwrap_or_else(|| new_id("reply"));
+            let request = PublishReplyRequest {
+                header: Some(header(id.clone())),
+                reply: Some(NewReply {
+                    in_reply_to: to.unwrap_or_else(|| thread.clone()),
+                    thread_id: thread,
+                    author_member_id: author,
+                    author_role: AuthorRole::from(role) as i32,
+                    body,
+                    board_id: String::new(),
+                    held_for_premoderation: false,
+                }),
+            };
+            (id, client.publish_reply(authorized(request, &bearer)).await)
+        }
+        ClientEvent::Moderate {
+            id,
+            action,
+            thread,
+            post,
+            member,
+            moderator,
+            reason,
+            message,
+            content_warning,
+        } => {
+            let id = id.unwrap_or_else(|| new_id("action"));
+            let request = PublishModerationActionRequest {
+                header: Some(header(id.clone())),
+                action: Some(NewModerationAction {
+                    kind: ModerationActionKind::from(action) as i32,
+                    thread_id: thread,
+                    post_id: post,
+                    member_id: member,
+                    moderator_member_id: moderator,
+                    reason_code: reason,
+                    message_to_member: message,
+                    content_warning,
+                }),
+            };
+            (
+                id,
+                client
+                    .publish_moderation_action(authorized(request, &bearer))
+                    .await,
+            )
+        }
+        ClientEvent::Report {
+            id,
+            thread,
+            post,
+            reporter,
+            reason,
+            note,
+        } => {
+            let id = id.unwrap_or_else(|| new_id("report"));
+            let request = PublishMemberReportRequest {
+                header: Some(header(id.clone())),
+                report: Some(NewMemberReport {
+                    thread_id: thread,
+                    post_id: post,
+                    reporter_member_id: reporter,
+                    reason: ReportReason::from(reason) as i32,
+                    note,
+                }),
+            };
+            (
+                id,
+                client
+                    .publish_member_report(authorized(request, &bearer))
+                    .await,
+            )
+        }
+    };
+    match result {
+        Ok(response) => {
+            let response = response.into_inner();
+            let line = serde_json::json!({
+                "source_id": source_id,
+                "event_id": response.event_id,
+                "duplicate": response.duplicate,
+            });
+            println!("{line}");
+            Ok(())
+        }
+        Err(status) => anyhow::bail!("{:?}: {}", status.code(), status.message()),
+    }
+}
