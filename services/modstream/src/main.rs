@@ -34,7 +34,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Publish events to a running gateway.
-    Client(client::ClientArgs),
+    Client(Box<client::ClientArgs>),
     /// Print the SHA-256 of an API key, for `api_key_sha256` in the config.
     HashKey { key: String },
 }
@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
         Command::Up { config } => runtime()?.block_on(up::up(config)),
         Command::Client(args) => {
             // A refused event is an answer, not a crash: one clear line.
-            if let Err(err) = runtime()?.block_on(client::run(args)) {
+            if let Err(err) = runtime()?.block_on(client::run(*args)) {
                 eprintln!("error: {err:#}");
                 std::process::exit(1);
             }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# modstream's whole test suite: the README's test command, and what CI runs.
+#
+# It installs what the tests need on a fresh machine (cached after the first
+# run), then checks formatting and lints and runs every test in the
+# workspace: unit tests, the bus contract on the embedded log and on a real
+# Kafka-protocol broker (Tansu), and the end-to-end tests in tests/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Tansu: an Apache Kafka-compatible broker from crates.io. The Kafka tests
+# start one per test on a loopback port. First install takes ~15 minutes.
+TANSU_VERSION=0.6.0
+if ! tansu --version 2>/dev/null | grep -q "$TANSU_VERSION"; then
+  echo "== installing the Tansu broker $TANSU_VERSION (first run only)"
+  cargo install tansu --version "$TANSU_VERSION" --features dynostore --locked
+fi
+export TANSU_BIN="$(command -v tansu)"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --locked
