@@ -27,19 +27,34 @@ fn modstream_env(compose: &str) -> Vec<(String, String)> {
 fn the_compose_config_and_environment_load() {
     let compose = compose();
     let env = modstream_env(&compose);
-    assert!(!env.is_empty(), "the compose file sets MODSTREAM_* variables");
+    assert!(
+        !env.is_empty(),
+        "the compose file sets MODSTREAM_* variables"
+    );
     let config = Config::load(Some(&repo().join("deploy/compose/modstream.toml")), env).unwrap();
-    assert_eq!(config.bus.brokers, "kafka:9092", "compose runs on Kafka, not the embedded log");
-    assert!(compose.contains(&format!("127.0.0.1:{0}:{0}", config.gateway.listen.port())), "gateway port published");
-    assert!(compose.contains("KAFKA_PROCESS_ROLES: broker,controller"), "KRaft mode");
+    assert_eq!(
+        config.bus.brokers, "kafka:9092",
+        "compose runs on Kafka, not the embedded log"
+    );
+    assert!(
+        compose.contains(&format!("127.0.0.1:{0}:{0}", config.gateway.listen.port())),
+        "gateway port published"
+    );
+    assert!(
+        compose.contains("KAFKA_PROCESS_ROLES: broker,controller"),
+        "KRaft mode"
+    );
     assert!(compose.contains(r#"KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false""#));
 }
 
 #[test]
 fn the_binaries_the_deploy_files_run_exist() {
-    let gateway_manifest = std::fs::read_to_string(repo().join("services/gateway/Cargo.toml")).unwrap();
+    let gateway_manifest =
+        std::fs::read_to_string(repo().join("services/gateway/Cargo.toml")).unwrap();
     assert!(gateway_manifest.contains("name = \"modstream-gateway\""));
     assert!(compose().contains(r#"command: ["modstream-gateway", "--config""#));
     let dockerfile = std::fs::read_to_string(repo().join("deploy/Dockerfile")).unwrap();
-    assert!(dockerfile.contains("--bin modstream-gateway") && dockerfile.contains("--bin modstream "));
+    assert!(
+        dockerfile.contains("--bin modstream-gateway") && dockerfile.contains("--bin modstream ")
+    );
 }

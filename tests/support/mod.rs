@@ -48,7 +48,10 @@ pub struct System {
 }
 
 pub fn test_config(data_dir: PathBuf) -> Config {
-    let mut config = Config { data_dir, ..Config::default() };
+    let mut config = Config {
+        data_dir,
+        ..Config::default()
+    };
     config.gateway.listen = ([127, 0, 0, 1], 0).into();
     config.gateway.max_body_bytes = 4_096;
     config.bus.partitions = 3;

@@ -117,25 +117,33 @@ impl KafkaBus {
                 .key(&record.key)
                 .payload(&record.payload)
                 .headers(headers);
-            producer.send(future_record, Timeout::After(self.delivery_timeout))
+            let send = producer.send(future_record, Timeout::After(self.delivery_timeout));
+            // librdkafka does not time out a message already in flight to a
+            // broker until its request times out, so bound the wait here: the
+            // caller is told UNAVAILABLE on time. Should the record still land
+            // later, the caller's retry carries the same event id.
+            async move {
+                match tokio::time::timeout(self.delivery_timeout + DELIVERY_GRACE, send).await {
+                    Ok(result) => result.map_err(|(err, _)| self.delivery_error(err)),
+                    Err(_) => Err(BusError::Timeout(self.delivery_timeout)),
+                }
+            }
         });
         let results = join_all(sends).await;
-        let lost_producer_state = results.iter().any(|result| {
-            matches!(result, Err((err, _)) if err.rdkafka_error_code().is_some_and(is_producer_state_error))
-        });
-        if lost_producer_state
-            || results.iter().any(Result::is_err) && producer.client().fatal_error().is_some()
-        {
+        let lost_producer_state = results
+            .iter()
+            .any(|r| matches!(r, Err(BusError::ProducerState(_))));
+        let fatal = results.iter().any(Result::is_err) && producer.client().fatal_error().is_some();
+        if lost_producer_state || fatal {
             self.replace_producer(&producer);
         }
         results
             .into_iter()
-            .map(|result| match result {
-                Ok(delivery) => Ok(Delivered {
+            .map(|result| {
+                result.map(|delivery| Delivered {
                     partition: delivery.partition as u32,
                     offset: delivery.offset as u64,
-                }),
-                Err((err, _)) => Err(self.delivery_error(err)),
+                })
             })
             .collect()
     }
@@ -178,6 +186,7 @@ impl KafkaBus {
             Some(RDKafkaErrorCode::MessageTimedOut) => BusError::Timeout(self.delivery_timeout),
             Some(RDKafkaErrorCode::UnknownTopicOrPartition)
             | Some(RDKafkaErrorCode::UnknownTopic) => BusError::Kafka(err),
+            Some(code) if is_producer_state_error(code) => BusError::ProducerState(err),
             _ => unavailable(err),
         }
     }
@@ -211,6 +220,10 @@ impl KafkaBus {
             .map_err(unavailable)
     }
 }
+
+/// Slack over the delivery timeout before the wait is cut off, so librdkafka's
+/// own (more precise) timeout normally answers first.
+const DELIVERY_GRACE: Duration = Duration::from_millis(500);
 
 /// Broker answers meaning this producer's idempotence state (producer id,
 /// epoch, sequence) is no longer valid: retrying with the same producer
@@ -341,8 +354,8 @@ mod tests {
             .unwrap_err();
         assert!(err.is_transient(), "{err}");
         assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "bounded by the delivery timeout"
+            started.elapsed() < Duration::from_secs(5),
+            "bounded by the delivery timeout (2 s) plus grace"
         );
 
         cluster.broker_up(1).unwrap();

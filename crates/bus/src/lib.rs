@@ -48,6 +48,10 @@ pub enum BusError {
     /// The local disk failed. Treated as permanent: needs an operator.
     #[error("storage error: {0}")]
     Storage(#[from] sled::Error),
+    /// The broker no longer accepts the producer's idempotence state; the
+    /// producer was replaced. Transient: retry.
+    #[error("the Kafka producer was reset: {0}")]
+    ProducerState(rdkafka::error::KafkaError),
     /// An error from the Kafka client that fits none of the above.
     #[error("kafka: {0}")]
     Kafka(#[from] rdkafka::error::KafkaError),
@@ -57,7 +61,7 @@ impl BusError {
     /// True when the same operation may succeed if retried later.
     pub fn is_transient(&self) -> bool {
         match self {
-            BusError::Timeout(_) | BusError::Unavailable(_) => true,
+            BusError::Timeout(_) | BusError::Unavailable(_) | BusError::ProducerState(_) => true,
             BusError::Kafka(err) => !matches!(
                 err.rdkafka_error_code(),
                 Some(rdkafka::types::RDKafkaErrorCode::UnknownTopicOrPartition)

@@ -15,7 +15,8 @@ async fn main() -> anyhow::Result<()> {
         (Some("--config"), Some(path)) => Some(PathBuf::from(path)),
         _ => bail!("usage: modstream-gateway [--config FILE]"),
     };
-    let config = Config::load(config_path.as_deref(), std::env::vars()).context("loading the config")?;
+    let config =
+        Config::load(config_path.as_deref(), std::env::vars()).context("loading the config")?;
     modstream_telemetry::init(&config.telemetry);
     let bus = modstream_runtime::open_bus(&config)?;
     let result = modstream_gateway::run(&config, bus, modstream_runtime::shutdown_signal()).await;

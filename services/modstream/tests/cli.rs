@@ -31,42 +31,88 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
     });
     let mut printed = Vec::new();
     let address = loop {
-        let line = lines.recv_timeout(Duration::from_secs(60)).expect("modstream up printed its endpoints");
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("modstream up printed its endpoints");
         printed.push(line.clone());
-        if let Some(rest) = line.trim().strip_prefix("gateway (gRPC ingest, health, reflection): ") {
+        if let Some(rest) = line
+            .trim()
+            .strip_prefix("gateway (gRPC ingest, health, reflection): ")
+        {
             break rest.to_owned();
         }
     };
     let demo_key = printed
         .iter()
-        .find_map(|l| l.trim().strip_prefix("demo forum riverside").map(|r| r.split_whitespace().last().unwrap().to_owned()))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("demo forum riverside")
+                .map(|r| r.split_whitespace().last().unwrap().to_owned())
+        })
         .expect("the demo keys are printed");
 
     let output = Command::new(BIN)
-        .args(["client", "--gateway", &format!("http://{address}"), "--key", &demo_key, "--forum", "riverside"])
-        .args(["post", "--id", "cli-1", "--author", "member-1", "--body", "Trying modstream from a terminal."])
+        .args([
+            "client",
+            "--gateway",
+            &format!("http://{address}"),
+            "--key",
+            &demo_key,
+            "--forum",
+            "riverside",
+        ])
+        .args([
+            "post",
+            "--id",
+            "cli-1",
+            "--author",
+            "member-1",
+            "--body",
+            "Trying modstream from a terminal.",
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "client failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "client failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(answer["source_id"], "cli-1");
     assert_eq!(answer["duplicate"], false);
     assert!(answer["event_id"].as_str().unwrap().len() == 36);
 
     let refused = Command::new(BIN)
-        .args(["client", "--gateway", &format!("http://{address}"), "--key", &demo_key, "--forum", "northfield"])
+        .args([
+            "client",
+            "--gateway",
+            &format!("http://{address}"),
+            "--key",
+            &demo_key,
+            "--forum",
+            "northfield",
+        ])
         .args(["post", "--author", "member-1", "--body", "Wrong forum."])
         .output()
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("PermissionDenied"));
 
-    let status = Command::new("kill").args(["-TERM", &up.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &up.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let (done_tx, done) = mpsc::channel();
     std::thread::spawn(move || done_tx.send(up.wait()));
-    let exit = done.recv_timeout(Duration::from_secs(30)).expect("modstream up stopped within 30 s").unwrap();
+    let exit = done
+        .recv_timeout(Duration::from_secs(30))
+        .expect("modstream up stopped within 30 s")
+        .unwrap();
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
     reader.join().unwrap();
-    assert!(dir.path().join("modstream-data/bus").is_dir(), "the embedded log lives in the data dir");
+    assert!(
+        dir.path().join("modstream-data/bus").is_dir(),
+        "the embedded log lives in the data dir"
+    );
 }
