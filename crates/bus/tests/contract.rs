@@ -156,6 +156,28 @@ async fn offsets_commit_only_after_processing(fixture: Fixture) {
     sub.close().await.unwrap();
 }
 
+/// A member that goes away without closing (dropped, as on a crash of its
+/// task) leaves the group at its applied offsets: the next member resumes
+/// right after the last applied record, and nothing applied is lost.
+async fn a_dropped_member_leaves_its_applied_offsets(fixture: Fixture) {
+    let bus = fixture.bus();
+    bus.ensure_topics(&[TOPIC]).await.unwrap();
+    for seq in 0..6 {
+        bus.publish(TOPIC, record("dropped", seq)).await.unwrap();
+    }
+    let mut sub = bus.subscribe("dropper", &[TOPIC]).unwrap();
+    for seq in 0..6 {
+        let m = next(&mut sub).await;
+        if seq < 3 {
+            sub.commit(&m).unwrap();
+        }
+    }
+    drop(sub);
+
+    let mut sub = bus.subscribe("dropper", &[TOPIC]).unwrap();
+    assert_eq!(seq_of(&next(&mut sub).await), 3);
+}
+
 async fn resume_from_committed_offset_after_restart(mut fixture: Fixture) {
     let bus = fixture.bus();
     bus.ensure_topics(&[TOPIC]).await.unwrap();
@@ -230,6 +252,11 @@ mod embedded {
     }
 
     #[tokio::test]
+    async fn a_dropped_member_leaves_its_applied_offsets() {
+        super::a_dropped_member_leaves_its_applied_offsets(Fixture::embedded()).await;
+    }
+
+    #[tokio::test]
     async fn acknowledged_writes_survive_restart() {
         super::acknowledged_writes_survive_restart(Fixture::embedded()).await;
     }
@@ -292,6 +319,11 @@ mod kafka {
     #[tokio::test]
     async fn resume_from_committed_offset_after_restart() {
         super::resume_from_committed_offset_after_restart(Fixture::kafka()).await;
+    }
+
+    #[tokio::test]
+    async fn a_dropped_member_leaves_its_applied_offsets() {
+        super::a_dropped_member_leaves_its_applied_offsets(Fixture::kafka()).await;
     }
 
     #[tokio::test]
