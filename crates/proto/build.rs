@@ -13,7 +13,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     unsafe { std::env::set_var("PROTOC", protoc) };
 
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
-    let files = ["modstream/v1/events.proto", "modstream/v1/ingest.proto"];
+    let files = [
+        "modstream/v1/events.proto",
+        "modstream/v1/ingest.proto",
+        "modstream/v1/responsiveness.proto",
+    ];
     for file in files {
         println!("cargo:rerun-if-changed={}", root.join(file).display());
     }

@@ -45,6 +45,23 @@ pub struct System {
     pub clock: SharedClock,
     data_dir: Arc<tempfile::TempDir>,
     server: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
+    /// The responsiveness service, when started.
+    pub responsiveness: Option<Service>,
+}
+
+/// A service running in this process on a loopback port.
+pub struct Service {
+    pub address: SocketAddr,
+    stop: oneshot::Sender<()>,
+    handle: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Service {
+    /// Stops the service gracefully and waits for it.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.handle.await.unwrap().unwrap();
+    }
 }
 
 pub fn test_config(data_dir: PathBuf) -> Config {
@@ -63,6 +80,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             api_key_sha256: vec![api_key_hash(ALPHA_KEY)],
             pseudonym_secret: Some("11".repeat(32)),
             pseudonym_secret_file: None,
+            reply_target_minutes: 30,
         },
         ForumConfig {
             id: BETA.into(),
@@ -70,6 +88,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             api_key_sha256: vec![api_key_hash(BETA_KEY)],
             pseudonym_secret: Some("22".repeat(32)),
             pseudonym_secret_file: None,
+            reply_target_minutes: 30,
         },
     ];
     config
@@ -103,6 +122,7 @@ impl System {
             clock,
             data_dir,
             server: None,
+            responsiveness: None,
         };
         system.start_gateway().await;
         system
@@ -165,6 +185,37 @@ impl System {
         self.start_gateway().await;
     }
 
+    /// Starts a responsiveness service with `config` (e.g. another data dir
+    /// or consumer group) on this system's bus and clock.
+    pub async fn start_responsiveness_with(&self, config: Config) -> Service {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let bus = self.bus.clone();
+        let clock = self.clock.clone();
+        let handle = tokio::spawn(async move {
+            modstream_responsiveness::serve(&config, bus, clock, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Service {
+            address,
+            stop,
+            handle,
+        }
+    }
+
+    /// Starts (or restarts) this system's responsiveness service.
+    pub async fn start_responsiveness(&mut self) {
+        if let Some(service) = self.responsiveness.take() {
+            service.stop().await;
+        }
+        self.responsiveness = Some(self.start_responsiveness_with(self.config.clone()).await);
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir.path().to_owned()
     }
@@ -203,6 +254,10 @@ impl Drop for System {
         if let Some((stop, handle)) = self.server.take() {
             let _ = stop.send(());
             handle.abort();
+        }
+        if let Some(service) = self.responsiveness.take() {
+            let _ = service.stop.send(());
+            service.handle.abort();
         }
     }
 }

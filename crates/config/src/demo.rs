@@ -41,6 +41,7 @@ impl Config {
                     api_key_sha256: vec![api_key_hash(demo.api_key)],
                     pseudonym_secret: Some(demo.pseudonym_secret_hex.to_owned()),
                     pseudonym_secret_file: None,
+                    reply_target_minutes: crate::defaults::reply_target_minutes(),
                 })
                 .collect(),
             ..Self::default()

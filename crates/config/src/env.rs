@@ -14,6 +14,7 @@ const KNOWN: &[&str] = &[
     "MODSTREAM_BUS_PARTITIONS",
     "MODSTREAM_BUS_DELIVERY_TIMEOUT_MS",
     "MODSTREAM_GATEWAY_LISTEN",
+    "MODSTREAM_RESPONSIVENESS_LISTEN",
     "MODSTREAM_LOG",
 ];
 
@@ -47,6 +48,11 @@ pub(crate) fn apply(
             }
             "MODSTREAM_GATEWAY_LISTEN" => {
                 config.gateway.listen = value
+                    .parse()
+                    .map_err(|e| bad(format!("not an address: {e}")))?
+            }
+            "MODSTREAM_RESPONSIVENESS_LISTEN" => {
+                config.responsiveness.listen = value
                     .parse()
                     .map_err(|e| bad(format!("not an address: {e}")))?
             }

@@ -36,6 +36,8 @@ pub struct Config {
     #[serde(default)]
     pub gateway: GatewayConfig,
     #[serde(default)]
+    pub responsiveness: ResponsivenessConfig,
+    #[serde(default)]
     pub telemetry: TelemetryConfig,
     /// The forums (tenants) this deployment serves.
     #[serde(default)]
@@ -91,6 +93,19 @@ pub struct GatewayConfig {
     pub max_batch_events: usize,
 }
 
+/// The responsiveness service (time to first reply, unanswered posts).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsivenessConfig {
+    /// Address of its gRPC query API. Port 0 picks a free port.
+    #[serde(default = "defaults::responsiveness_listen")]
+    pub listen: SocketAddr,
+    /// Its consumer group on the bus. A new group replays every event from
+    /// the start (and so rebuilds the state from scratch).
+    #[serde(default = "defaults::responsiveness_group")]
+    pub consumer_group: String,
+}
+
 /// Logs and traces.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,9 +145,13 @@ pub struct ForumConfig {
     /// A file holding the hex pseudonym secret, instead of `pseudonym_secret`.
     #[serde(default)]
     pub pseudonym_secret_file: Option<PathBuf>,
+    /// The forum's target for a first reply, in minutes: posts answered
+    /// within it count as "answered within target".
+    #[serde(default = "defaults::reply_target_minutes")]
+    pub reply_target_minutes: u64,
 }
 
-mod defaults {
+pub(crate) mod defaults {
     use std::net::SocketAddr;
     use std::path::PathBuf;
 
@@ -165,6 +184,15 @@ mod defaults {
     }
     pub fn max_batch_events() -> usize {
         1_000
+    }
+    pub fn responsiveness_listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 50052))
+    }
+    pub fn responsiveness_group() -> String {
+        "modstream.responsiveness".to_owned()
+    }
+    pub fn reply_target_minutes() -> u64 {
+        60
     }
     pub fn log_filter() -> String {
         "info".to_owned()
@@ -199,6 +227,15 @@ impl Default for GatewayConfig {
     }
 }
 
+impl Default for ResponsivenessConfig {
+    fn default() -> Self {
+        Self {
+            listen: defaults::responsiveness_listen(),
+            consumer_group: defaults::responsiveness_group(),
+        }
+    }
+}
+
 impl Default for TelemetryConfig {
     fn default() -> Self {
         Self {
@@ -214,6 +251,7 @@ impl Default for Config {
             data_dir: defaults::data_dir(),
             bus: BusConfig::default(),
             gateway: GatewayConfig::default(),
+            responsiveness: ResponsivenessConfig::default(),
             telemetry: TelemetryConfig::default(),
             forums: Vec::new(),
         }

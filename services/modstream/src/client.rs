@@ -11,6 +11,9 @@ use modstream_proto::v1::{
     NewReply, PublishMemberReportRequest, PublishModerationActionRequest, PublishPostRequest,
     PublishReplyRequest, ReportReason, ingest_client::IngestClient,
 };
+use modstream_proto::v1::{
+    ForumStats, ListUnansweredRequest, StatsRequest, responsiveness_client::ResponsivenessClient,
+};
 use tonic::Request;
 use tonic::metadata::{Ascii, MetadataValue};
 
@@ -95,6 +98,22 @@ enum ClientEvent {
         message: String,
         #[arg(long, default_value = "")]
         content_warning: String,
+    },
+    /// The forum's time-to-first-reply figures (last 30 days).
+    Stats {
+        /// The responsiveness service's address.
+        #[arg(long, default_value = "http://127.0.0.1:50052")]
+        responsiveness: String,
+        /// Only this board.
+        #[arg(long, default_value = "")]
+        board: String,
+    },
+    /// The forum's unanswered posts, longest waiting first.
+    Unanswered {
+        #[arg(long, default_value = "http://127.0.0.1:50052")]
+        responsiveness: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
     },
     /// A member reports a post.
     Report {
@@ -202,6 +221,63 @@ fn authorized<T>(message: T, bearer: &MetadataValue<Ascii>) -> Request<T> {
 }
 
 pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
+    let bearer: MetadataValue<_> = format!("Bearer {}", args.key)
+        .parse()
+        .context("the API key has characters a header cannot carry")?;
+    match &args.event {
+        ClientEvent::Stats {
+            responsiveness,
+            board,
+        } => {
+            let mut client = ResponsivenessClient::connect(responsiveness.clone())
+                .await
+                .with_context(|| {
+                    format!("cannot reach the responsiveness service at {responsiveness}")
+                })?;
+            let request = StatsRequest {
+                forum_id: args.forum.clone(),
+                board_id: board.clone(),
+                from: None,
+                to: None,
+            };
+            let stats = client
+                .get_stats(authorized(request, &bearer))
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            println!("{}", stats_json(&stats));
+            return Ok(());
+        }
+        ClientEvent::Unanswered {
+            responsiveness,
+            limit,
+        } => {
+            let mut client = ResponsivenessClient::connect(responsiveness.clone())
+                .await
+                .with_context(|| {
+                    format!("cannot reach the responsiveness service at {responsiveness}")
+                })?;
+            let request = ListUnansweredRequest {
+                forum_id: args.forum.clone(),
+                limit: *limit,
+            };
+            let list = client
+                .list_unanswered(authorized(request, &bearer))
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            for post in &list.posts {
+                let line = serde_json::json!({
+                    "post_id": post.post_id, "board_id": post.board_id,
+                    "waiting_minutes": post.age_ms / 60_000, "author_is_new": post.author_is_new,
+                });
+                println!("{line}");
+            }
+            eprintln!("{} unanswered in all", list.total);
+            return Ok(());
+        }
+        _ => {}
+    }
     let mut client = IngestClient::connect(args.gateway.clone())
         .await
         .with_context(|| format!("cannot reach the gateway at {}", args.gateway))?;
@@ -299,6 +375,8 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
                     .await,
             )
         }
+        // Queries were answered above.
+        ClientEvent::Stats { .. } | ClientEvent::Unanswered { .. } => return Ok(()),
         ClientEvent::Report {
             id,
             thread,
@@ -337,6 +415,30 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             println!("{line}");
             Ok(())
         }
-        Err(status) => anyhow::bail!("{:?}: {}", status.code(), status.message()),
+        Err(status) => Err(status_error(status)),
     }
+}
+
+fn status_error(status: tonic::Status) -> anyhow::Error {
+    anyhow::anyhow!("{:?}: {}", status.code(), status.message())
+}
+
+/// The headline figures as one JSON object (minutes, null = not reached).
+fn stats_json(stats: &ForumStats) -> serde_json::Value {
+    let minutes = |ms: Option<i64>| ms.map(|ms| (ms as f64 / 60_000.0 * 10.0).round() / 10.0);
+    let all = stats.all.unwrap_or_default();
+    let any = all.ttfr_any.unwrap_or_default();
+    let peer = all.ttfr_peer.unwrap_or_default();
+    serde_json::json!({
+        "forum": stats.forum_id,
+        "posts": all.posts,
+        "answered": all.answered,
+        "answered_within_target": all.answered_within_target,
+        "unanswered": all.unanswered,
+        "oldest_unanswered_minutes": stats.oldest_unanswered_ms / 60_000,
+        "no_replies_wanted": stats.no_replies_wanted,
+        "awaiting_approval": stats.awaiting_approval,
+        "ttfr_minutes": {"p50": minutes(any.p50_ms), "p90": minutes(any.p90_ms), "p99": minutes(any.p99_ms)},
+        "peer_ttfr_minutes": {"p50": minutes(peer.p50_ms), "p90": minutes(peer.p90_ms), "p99": minutes(peer.p99_ms)},
+    })
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use modstream_config::{Config, DEMO_FORUMS};
+use tokio::sync::watch;
 
 pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     let config = match &config_path {
@@ -16,6 +17,7 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
             config.data_dir = overridden.data_dir;
             config.bus = overridden.bus;
             config.gateway = overridden.gateway;
+            config.responsiveness = overridden.responsiveness;
             config.telemetry = overridden.telemetry;
             config
         }
@@ -34,25 +36,52 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         format!("Kafka at {}", config.bus.brokers)
     };
     let bus = modstream_runtime::open_bus(&config).context("opening the bus")?;
-    let listener = tokio::net::TcpListener::bind(config.gateway.listen)
+    let gateway = tokio::net::TcpListener::bind(config.gateway.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.gateway.listen))?;
+    let responsiveness = tokio::net::TcpListener::bind(config.responsiveness.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.responsiveness.listen))?;
     println!("modstream is up. Bus: {bus_kind}.");
     println!(
         "  gateway (gRPC ingest, health, reflection): {}",
-        listener.local_addr()?
+        gateway.local_addr()?
     );
-    println!("Try: modstream client --key <API key> post --forum <forum> --body \"...\"");
+    println!(
+        "  responsiveness (gRPC queries, health): {}",
+        responsiveness.local_addr()?
+    );
+    println!(
+        "Try: modstream client --key <API key> --forum <forum> post --author <member> --body \"...\""
+    );
     println!("Ctrl-C stops it cleanly.");
 
-    let result = modstream_gateway::serve(
-        &config,
-        bus,
-        modstream_clock::system(),
-        listener,
-        modstream_runtime::shutdown_signal(),
+    // One signal drains every service.
+    let (stop, stopping) = watch::channel(false);
+    let stopped = || {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        }
+    };
+    let signal = async {
+        modstream_runtime::shutdown_signal().await;
+        let _ = stop.send(true);
+        Ok::<(), anyhow::Error>(())
+    };
+    let clock = modstream_clock::system();
+    let result = tokio::try_join!(
+        modstream_gateway::serve(&config, bus.clone(), clock.clone(), gateway, stopped()),
+        modstream_responsiveness::serve(&config, bus, clock, responsiveness, stopped()),
+        async {
+            tokio::select! {
+                result = signal => result,
+                // A service that ends by itself (an error) ends the others.
+                () = stopped() => Ok(()),
+            }
+        },
     )
-    .await;
+    .map(|_| ());
     modstream_telemetry::shutdown();
     result
 }

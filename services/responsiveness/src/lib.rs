@@ -1,12 +1,91 @@
 //! The responsiveness service: how long each new post waits for its first
-//! reply (time-to-first-reply, TTFR), which posts are still unanswered, and
-//! (to come) alerts before a post is left alone too long.
+//! reply (time-to-first-reply, TTFR), and which posts are still unanswered.
+//!
+//! It consumes the forum-events topic into a sled view and answers queries
+//! over gRPC (`modstream.v1.Responsiveness`).
 //!
 //! Modules:
 //! - [`thread`]: one thread's state and the exact definitions (when the clock
 //!   starts, what counts as the first reply, what leaves the unanswered set);
 //! - [`survival`]: Kaplan–Meier percentiles that count unanswered posts as
-//!   censored waits instead of dropping them.
+//!   censored waits instead of dropping them;
+//! - [`stats`]: the figures of one forum over a window;
+//! - [`store`]: the sled view;
+//! - [`consume`]: the bus consumer;
+//! - [`service`]: the gRPC API.
 
+pub mod consume;
+pub mod service;
+pub mod stats;
+pub mod store;
 pub mod survival;
 pub mod thread;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use modstream_bus::Bus;
+use modstream_clock::SharedClock;
+use modstream_config::Config;
+use modstream_proto::topics::FORUM_EVENTS;
+use modstream_proto::v1::responsiveness_server::ResponsivenessServer;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::service::Queries;
+use crate::store::Store;
+
+/// Consumes the bus and serves queries on `listener` until `shutdown`
+/// resolves; then stops consuming (committing what was applied), drains the
+/// API, and flushes the store.
+pub async fn serve(
+    config: &Config,
+    bus: Bus,
+    clock: SharedClock,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
+    bus.ensure_topics(&[FORUM_EVENTS])
+        .await
+        .context("cannot create the forum-events topic")?;
+    let dir = config.data_dir.join("responsiveness");
+    let db = sled::open(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
+    let store = Arc::new(Store::open(db)?);
+    let subscription = bus.subscribe(&config.responsiveness.consumer_group, &[FORUM_EVENTS])?;
+    let (stop, stopped) = watch::channel(false);
+    let consumer = tokio::spawn(consume::run(subscription, store.clone(), stopped));
+
+    let queries = Queries {
+        store: store.clone(),
+        keys: modstream_auth::ForumKeys::from_config(&config.forums)?,
+        targets: config
+            .forums
+            .iter()
+            .map(|f| (f.id.clone(), (f.reply_target_minutes * 60_000) as i64))
+            .collect(),
+        clock,
+    };
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<ResponsivenessServer<Queries>>().await;
+    tracing::info!(%address, "responsiveness listening");
+    let draining = async {
+        shutdown.await;
+        health
+            .set_not_serving::<ResponsivenessServer<Queries>>()
+            .await;
+    };
+    let served = tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(ResponsivenessServer::new(queries))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining)
+        .await;
+
+    let _ = stop.send(true);
+    consumer.await.context("the consumer task failed")?;
+    store.flush().await?;
+    tracing::info!("responsiveness stopped");
+    served.map_err(Into::into)
+}

@@ -389,7 +389,7 @@ mod tests {
         let m = t.measures();
         assert_eq!(m.status, Status::Answered);
         assert_eq!(m.ttfr_ms(), Some(10 * MIN));
-        assert_eq!(m.first_reply.unwrap().by_peer, false);
+        assert!(!m.first_reply.unwrap().by_peer);
         assert_eq!(m.ttfr_peer_ms(), Some(15 * MIN));
     }
 
@@ -462,7 +462,8 @@ mod tests {
 
     #[test]
     fn order_of_arrival_and_repeats_do_not_matter() {
-        let events: Vec<Box<dyn Fn(&mut Thread)>> = vec![
+        type Step = Box<dyn Fn(&mut Thread)>;
+        let events: Vec<Step> = vec![
             Box::new(|t| post(t, 0, |p| p.held_for_premoderation = true)),
             Box::new(|t| act(t, "a1", 3 * MIN, "p", ModerationActionKind::Approved)),
             Box::new(|t| reply(t, "r1", 4 * MIN, "m_a", AuthorRole::Staff)),

@@ -1,0 +1,74 @@
+//! The consumer: applies forum events to the store, in order, and commits
+//! each offset only after the event's effect is durable.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use modstream_bus::{Message, Subscription};
+use modstream_proto::v1::Event;
+use modstream_telemetry::trace;
+use prost::Message as _;
+use tokio::sync::watch;
+
+use crate::store::Store;
+
+/// Runs until `stop` changes, then closes the subscription (committing what
+/// was applied).
+pub async fn run(
+    mut subscription: Subscription,
+    store: Arc<Store>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let message = tokio::select! {
+            _ = stop.changed() => break,
+            message = subscription.next() => message,
+        };
+        match message {
+            Ok(message) => {
+                if let Err(err) = apply(&store, &message).await {
+                    // Not committed: it is delivered again after a restart.
+                    tracing::error!(error = %err, "cannot apply an event; stopping the consumer");
+                    break;
+                }
+                if let Err(err) = subscription.commit(&message) {
+                    tracing::warn!(error = %err, "cannot commit an offset; the event may be applied again");
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "bus read failed; retrying");
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+    if let Err(err) = subscription.close().await {
+        tracing::warn!(error = %err, "closing the subscription");
+    }
+}
+
+async fn apply(store: &Store, message: &Message) -> Result<(), crate::store::StoreError> {
+    let event = match Event::decode(message.payload.as_slice()) {
+        Ok(event) => event,
+        Err(err) => {
+            // A record nobody can read must not stop every forum's figures.
+            tracing::error!(
+                topic = %message.topic, partition = message.partition, offset = message.offset,
+                error = %err, "skipping an undecodable event"
+            );
+            return Ok(());
+        }
+    };
+    let headers = message
+        .headers
+        .iter()
+        .filter_map(|h| Some((h.name.as_str(), std::str::from_utf8(&h.value).ok()?)));
+    let parent = trace::extract(headers);
+    tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&parent), "applying");
+    store.apply(&event)?;
+    // Durable before the offset is committed: a crash can replay an event,
+    // never lose one.
+    store.flush().await
+}

@@ -1,0 +1,180 @@
+//! The responsiveness state in sled: a materialised view of the
+//! forum-events topic, rebuilt identically by replaying it.
+//!
+//! Trees:
+//! - `threads`: `forum \0 thread` -> [`Thread`];
+//! - `posts_by_created`: `forum \0 created_ms(BE) \0 thread` -> (), for
+//!   queries over a window of post creation times;
+//! - `unanswered`: `forum \0 thread` -> visible_ms(BE), the posts waiting for
+//!   a first reply right now.
+//!
+//! Applying an event is idempotent (a thread ignores a post, reply or
+//! decision it already has), so at-least-once delivery is safe.
+
+use modstream_proto::convert;
+use modstream_proto::v1::{Event, event::Payload};
+use prost::Message as _;
+
+use crate::thread::{Source, Status, Thread};
+
+pub struct Store {
+    db: sled::Db,
+    threads: sled::Tree,
+    posts_by_created: sled::Tree,
+    unanswered: sled::Tree,
+}
+
+/// What the store could not do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage error: {0}")]
+    Storage(#[from] sled::Error),
+    #[error("stored thread {0} is damaged: {1}")]
+    Corrupt(String, prost::DecodeError),
+}
+
+fn thread_key(forum: &str, thread: &str) -> Vec<u8> {
+    format!("{forum}\0{thread}").into_bytes()
+}
+
+fn created_key(forum: &str, created_ms: i64, thread: &str) -> Vec<u8> {
+    let mut key = format!("{forum}\0").into_bytes();
+    key.extend_from_slice(&(created_ms.max(0) as u64).to_be_bytes());
+    key.push(0);
+    key.extend_from_slice(thread.as_bytes());
+    key
+}
+
+/// The thread an event belongs to; `None` for events about no thread
+/// (member-level moderation actions).
+fn thread_of(payload: &Payload) -> &str {
+    match payload {
+        Payload::PostCreated(p) => &p.thread_id,
+        Payload::ReplyCreated(r) => &r.thread_id,
+        Payload::PostEdited(e) => &e.thread_id,
+        Payload::ModerationAction(a) => &a.thread_id,
+        Payload::MemberReport(r) => &r.thread_id,
+    }
+}
+
+/// A tracked post found by a query.
+pub struct Found {
+    pub thread_id: String,
+    pub thread: Thread,
+}
+
+impl Store {
+    pub fn open(db: sled::Db) -> Result<Self, StoreError> {
+        Ok(Self {
+            threads: db.open_tree("threads")?,
+            posts_by_created: db.open_tree("posts_by_created")?,
+            unanswered: db.open_tree("unanswered")?,
+            db,
+        })
+    }
+
+    /// Applies one event; returns whether it changed anything.
+    pub fn apply(&self, event: &Event) -> Result<bool, StoreError> {
+        let Some(payload) = &event.payload else {
+            return Ok(false);
+        };
+        let thread_id = thread_of(payload);
+        if thread_id.is_empty() {
+            return Ok(false);
+        }
+        let at_ms = event
+            .occurred_at
+            .as_ref()
+            .and_then(convert::system_time)
+            .map_or(0, |t| {
+                t.duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64)
+            });
+        let key = thread_key(&event.forum_id, thread_id);
+        let mut thread = self.load(&key, thread_id)?.unwrap_or_default();
+        let had_post = thread.post.is_some();
+        if !thread.apply(
+            Source {
+                source_id: &event.source_id,
+                at_ms,
+            },
+            payload,
+        ) {
+            return Ok(false);
+        }
+        if let (false, Some(post)) = (had_post, &thread.post) {
+            self.posts_by_created.insert(
+                created_key(&event.forum_id, post.created_ms, thread_id),
+                &[],
+            )?;
+        }
+        let measures = thread.measures();
+        match (measures.status, measures.visible_ms) {
+            (Status::Unanswered, Some(visible)) => {
+                self.unanswered.insert(&key, &visible.to_be_bytes())?;
+            }
+            _ => {
+                self.unanswered.remove(&key)?;
+            }
+        }
+        self.threads.insert(key, thread.encode_to_vec())?;
+        Ok(true)
+    }
+
+    fn load(&self, key: &[u8], thread_id: &str) -> Result<Option<Thread>, StoreError> {
+        match self.threads.get(key)? {
+            Some(bytes) => {
+                Ok(Some(Thread::decode(bytes.as_ref()).map_err(|e| {
+                    StoreError::Corrupt(thread_id.to_owned(), e)
+                })?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Threads of `forum` whose opening post was created in [from, to).
+    pub fn posts_created(
+        &self,
+        forum: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Found>, StoreError> {
+        let start = created_key(forum, from_ms, "");
+        let end = created_key(forum, to_ms, "");
+        let mut found = Vec::new();
+        for entry in self.posts_by_created.range(start..end) {
+            let (key, _) = entry?;
+            let thread_id = String::from_utf8_lossy(&key[forum.len() + 1 + 8 + 1..]).into_owned();
+            if let Some(thread) = self.load(&thread_key(forum, &thread_id), &thread_id)? {
+                found.push(Found { thread_id, thread });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every unanswered post of `forum`: (thread id, visible since).
+    pub fn unanswered(&self, forum: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let prefix = format!("{forum}\0");
+        let mut posts = Vec::new();
+        for entry in self.unanswered.scan_prefix(prefix.as_bytes()) {
+            let (key, value) = entry?;
+            let visible = i64::from_be_bytes(value.as_ref().try_into().unwrap_or([0; 8]));
+            posts.push((
+                String::from_utf8_lossy(&key[prefix.len()..]).into_owned(),
+                visible,
+            ));
+        }
+        Ok(posts)
+    }
+
+    /// One thread of `forum`.
+    pub fn thread(&self, forum: &str, thread_id: &str) -> Result<Option<Thread>, StoreError> {
+        self.load(&thread_key(forum, thread_id), thread_id)
+    }
+
+    /// Makes everything applied so far durable.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+}

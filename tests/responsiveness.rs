@@ -1,0 +1,286 @@
+//! End to end: forum events published through the gateway reach the
+//! responsiveness service over the bus (embedded and Kafka), and its query
+//! API reports time to first reply by the exact definitions. Time is a
+//! manual clock; events carry their own forum times.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use modstream_clock::{ManualClock, SharedClock};
+use modstream_proto::convert;
+use modstream_proto::v1::{
+    AuthorRole, EventHeader, ForumStats, IngestEvent, ListUnansweredRequest, ModerationActionKind,
+    NewModerationAction, PublishBatchRequest, StatsRequest, ingest_event::Kind,
+    item_result::Outcome, responsiveness_client::ResponsivenessClient,
+};
+use modstream_tests::*;
+use tonic::Code;
+
+const MIN: i64 = 60_000;
+
+/// "Now" for the whole test: a fixed, whole minute.
+fn now() -> SystemTime {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    UNIX_EPOCH + Duration::from_secs(secs - secs % 60)
+}
+
+fn at(minutes_ago: i64) -> Option<prost_types::Timestamp> {
+    Some(convert::timestamp(
+        now() - Duration::from_secs(minutes_ago as u64 * 60),
+    ))
+}
+
+fn item(source: &str, minutes_ago: i64, kind: Kind) -> IngestEvent {
+    IngestEvent {
+        header: Some(EventHeader {
+            forum_id: ALPHA.into(),
+            source_id: source.into(),
+            occurred_at: at(minutes_ago),
+        }),
+        kind: Some(kind),
+    }
+}
+
+fn reply_by(thread: &str, member: &str, role: AuthorRole) -> Kind {
+    let mut r = reply(thread, member, "Here for you.");
+    r.author_role = role as i32;
+    Kind::Reply(r)
+}
+
+fn action(kind: ModerationActionKind, thread: &str, target: &str) -> Kind {
+    Kind::ModerationAction(NewModerationAction {
+        kind: kind as i32,
+        thread_id: thread.into(),
+        post_id: target.into(),
+        member_id: String::new(),
+        moderator_member_id: "mod-1".into(),
+        reason_code: "review".into(),
+        message_to_member: "Your reply was removed because it gave medical advice.".into(),
+        content_warning: String::new(),
+    })
+}
+
+/// The scenario, all two hours ago or less (t0 = 120 minutes ago):
+/// - A: answered by a moderator after 5 min, by a peer after 12 (the
+///   author's own reply at 1 min does not count);
+/// - B: the author wants no replies;
+/// - C: held for pre-moderation, approved after 20 min, answered 10 min later;
+/// - D: a new member's first post, never answered (waiting 110 min);
+/// - E: answered after 5 min, but that reply was removed (waiting 117 min).
+fn scenario() -> Vec<IngestEvent> {
+    let mut b = post(
+        "B",
+        "member-b",
+        "Just writing this down for myself tonight.",
+    );
+    b.no_replies_wanted = true;
+    let mut c = post("C", "member-c", "First time posting here, nervous.");
+    c.held_for_premoderation = true;
+    c.board_id = "evenings".into();
+    let mut d = post("D", "member-d", "Not sure where to start.");
+    d.first_post_in_forum = true;
+    vec![
+        item(
+            "A",
+            120,
+            Kind::Post(post(
+                "A",
+                "member-a",
+                "Struggling to get out of bed this week.",
+            )),
+        ),
+        item("A-r0", 119, reply_by("A", "member-a", AuthorRole::Member)),
+        item("A-r1", 115, reply_by("A", "mod-1", AuthorRole::Moderator)),
+        item("A-r2", 108, reply_by("A", "member-x", AuthorRole::Member)),
+        item("B", 118, Kind::Post(b)),
+        item("C", 120, Kind::Post(c)),
+        item(
+            "C-ok",
+            100,
+            action(ModerationActionKind::Approved, "C", "C"),
+        ),
+        item("C-r1", 90, reply_by("C", "member-y", AuthorRole::Member)),
+        item("D", 110, Kind::Post(d)),
+        item(
+            "E",
+            117,
+            Kind::Post(post("E", "member-e", "Anyone else find weekends hardest?")),
+        ),
+        item("E-r1", 112, reply_by("E", "member-z", AuthorRole::Member)),
+        item(
+            "E-rm",
+            111,
+            action(ModerationActionKind::Removed, "E", "E-r1"),
+        ),
+    ]
+}
+
+async fn publish_scenario(system: &System) {
+    let results = system
+        .client()
+        .await
+        .publish_batch(authorized(
+            PublishBatchRequest { events: scenario() },
+            ALPHA_KEY,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .results;
+    for result in results {
+        assert!(
+            matches!(result.outcome, Some(Outcome::Published(_))),
+            "{result:?}"
+        );
+    }
+}
+
+async fn client(service: &Service) -> ResponsivenessClient<tonic::transport::Channel> {
+    ResponsivenessClient::connect(format!("http://{}", service.address))
+        .await
+        .unwrap()
+}
+
+fn stats_request() -> StatsRequest {
+    StatsRequest {
+        forum_id: ALPHA.into(),
+        board_id: String::new(),
+        from: None,
+        to: None,
+    }
+}
+
+/// Polls until the service has applied the whole scenario (the consumer runs
+/// asynchronously), then returns its figures.
+async fn settled_stats(service: &Service) -> ForumStats {
+    let mut client = client(service).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let stats = client
+            .get_stats(authorized(stats_request(), ALPHA_KEY))
+            .await
+            .unwrap()
+            .into_inner();
+        let all = stats.all.unwrap_or_default();
+        if all.posts == 4 && all.answered == 2 && stats.no_replies_wanted == 1 {
+            return stats;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "scenario not applied in time; last figures: {stats:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn check_figures(stats: &ForumStats) {
+    let all = stats.all.unwrap();
+    assert_eq!((all.posts, all.answered, all.unanswered), (4, 2, 2));
+    assert_eq!(
+        all.answered_within_target, 2,
+        "target is 30 min in the test config"
+    );
+    assert_eq!(stats.awaiting_approval, 0);
+    assert_eq!(stats.withdrawn, 0);
+    assert_eq!(
+        stats.oldest_unanswered_ms,
+        117 * MIN,
+        "E waits since its post: its only reply was removed"
+    );
+    let any = all.ttfr_any.unwrap();
+    // Waits: A 5 (answered), C 10 (answered), D 110+ and E 117+ (censored).
+    assert_eq!(any.p50_ms, Some(10 * MIN));
+    assert_eq!(
+        any.p90_ms, None,
+        "90% answered is not reached while half wait"
+    );
+    let peer = all.ttfr_peer.unwrap();
+    assert_eq!(
+        peer.p50_ms,
+        Some(12 * MIN),
+        "A's first peer reply came after 12 min"
+    );
+    assert_eq!(
+        stats.time_to_approval.unwrap().p50_ms,
+        Some(20 * MIN)
+    );
+    let new = stats.new_members.unwrap();
+    assert_eq!((new.posts, new.unanswered), (1, 1));
+    let boards: Vec<&str> = stats.by_board.iter().map(|b| b.board_id.as_str()).collect();
+    assert_eq!(boards, ["evenings", "general"]);
+}
+
+async fn ttfr_restart_and_replay(system: &mut System) {
+    publish_scenario(system).await;
+    system.start_responsiveness().await;
+    let stats = settled_stats(system.responsiveness.as_ref().unwrap()).await;
+    check_figures(&stats);
+
+    let mut queries = client(system.responsiveness.as_ref().unwrap()).await;
+    let list = queries
+        .list_unanswered(authorized(
+            ListUnansweredRequest {
+                forum_id: ALPHA.into(),
+                limit: 10,
+            },
+            ALPHA_KEY,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let order: Vec<(&str, i64, bool)> = list
+        .posts
+        .iter()
+        .map(|p| (p.post_id.as_str(), p.age_ms / MIN, p.author_is_new))
+        .collect();
+    assert_eq!(
+        order,
+        [("E", 117, false), ("D", 110, true)],
+        "most urgent first"
+    );
+
+    // Another forum's key sees nothing of this forum.
+    let err = queries
+        .get_stats(authorized(stats_request(), BETA_KEY))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+
+    // A restart keeps the state: same answers at once.
+    system.start_responsiveness().await;
+    let after_restart = settled_stats(system.responsiveness.as_ref().unwrap()).await;
+    assert_eq!(after_restart, stats);
+
+    // A fresh store under a new consumer group replays the topic from the
+    // beginning and reaches identical answers.
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let mut replay_config = system.config.clone();
+    replay_config.data_dir = fresh_dir.path().to_owned();
+    replay_config.responsiveness.consumer_group = "replay-check".into();
+    let replayed = system.start_responsiveness_with(replay_config).await;
+    assert_eq!(settled_stats(&replayed).await, stats);
+    replayed.stop().await;
+}
+
+fn manual_clock() -> SharedClock {
+    Arc::new(ManualClock::new(now()))
+}
+
+#[tokio::test]
+async fn embedded_ttfr_restart_and_replay() {
+    let mut system = System::start(BusKind::Embedded, manual_clock()).await;
+    ttfr_restart_and_replay(&mut system).await;
+}
+
+#[tokio::test]
+async fn kafka_ttfr_restart_and_replay() {
+    let mut system = System::start(
+        BusKind::Kafka(modstream_testkit::Broker::start()),
+        manual_clock(),
+    )
+    .await;
+    ttfr_restart_and_replay(&mut system).await;
+}
