@@ -8,12 +8,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use modstream_clock::{ManualClock, SharedClock};
 use modstream_proto::convert;
+use modstream_proto::topics::ALERTS;
 use modstream_proto::v1::{
-    AuthorRole, EventHeader, ForumStats, IngestEvent, ListUnansweredRequest, ModerationActionKind,
-    NewModerationAction, PublishBatchRequest, StatsRequest, ingest_event::Kind,
-    item_result::Outcome, responsiveness_client::ResponsivenessClient,
+    AlertState, AuthorRole, EventHeader, ForumStats, IngestEvent, ListUnansweredRequest,
+    ModerationActionKind, NewModerationAction, PublishBatchRequest, StatsRequest,
+    StreamAlertsRequest, UnansweredAlert, ingest_event::Kind, item_result::Outcome,
+    responsiveness_client::ResponsivenessClient,
 };
 use modstream_tests::*;
+use prost::Message as _;
 use tonic::Code;
 
 const MIN: i64 = 60_000;
@@ -203,10 +206,7 @@ fn check_figures(stats: &ForumStats) {
         Some(12 * MIN),
         "A's first peer reply came after 12 min"
     );
-    assert_eq!(
-        stats.time_to_approval.unwrap().p50_ms,
-        Some(20 * MIN)
-    );
+    assert_eq!(stats.time_to_approval.unwrap().p50_ms, Some(20 * MIN));
     let new = stats.new_members.unwrap();
     assert_eq!((new.posts, new.unanswered), (1, 1));
     let boards: Vec<&str> = stats.by_board.iter().map(|b| b.board_id.as_str()).collect();
@@ -263,6 +263,131 @@ async fn ttfr_restart_and_replay(system: &mut System) {
     let replayed = system.start_responsiveness_with(replay_config).await;
     assert_eq!(settled_stats(&replayed).await, stats);
     replayed.stop().await;
+}
+
+/// Alerts on the gRPC stream and the alerts topic: raised when posts wait
+/// past the thresholds (moved by the manual clock), resolved by a reply,
+/// never raised twice, also not across a restart.
+async fn alerts_raise_resolve_and_survive_a_restart(system: &mut System, clock: Arc<ManualClock>) {
+    publish_scenario(system).await;
+    system.start_responsiveness().await;
+    settled_stats(system.responsiveness.as_ref().unwrap()).await;
+    let mut queries = client(system.responsiveness.as_ref().unwrap()).await;
+    let request = || {
+        authorized(
+            StreamAlertsRequest {
+                forum_id: ALPHA.into(),
+            },
+            ALPHA_KEY,
+        )
+    };
+    let mut stream = queries.stream_alerts(request()).await.unwrap().into_inner();
+
+    // D (a new member's first post, 110 min) is past both new-member
+    // thresholds (15, 60); E (117 min) past the nudge (30), not yet the
+    // escalation (120).
+    let mut raised = Vec::new();
+    while raised.len() < 3 {
+        let alert = next_alert(&mut stream).await;
+        assert_eq!(alert.state, AlertState::Raised as i32, "{alert:?}");
+        raised.push(alert.alert_id);
+    }
+    raised.sort();
+    assert_eq!(
+        raised,
+        ["alpha/D/escalate", "alpha/D/nudge", "alpha/E/nudge"]
+    );
+
+    // A reply to D resolves both of D's alerts.
+    let answer = IngestEvent {
+        header: Some(EventHeader {
+            forum_id: ALPHA.into(),
+            source_id: "D-r1".into(),
+            occurred_at: at(0),
+        }),
+        kind: Some(reply_by("D", "member-w", AuthorRole::Member)),
+    };
+    system
+        .client()
+        .await
+        .publish_batch(authorized(
+            PublishBatchRequest {
+                events: vec![answer],
+            },
+            ALPHA_KEY,
+        ))
+        .await
+        .unwrap();
+    let mut resolved = Vec::new();
+    while resolved.len() < 2 {
+        let alert = next_alert(&mut stream).await;
+        assert_eq!(
+            (alert.state, alert.resolution.as_str()),
+            (AlertState::Resolved as i32, "answered")
+        );
+        resolved.push(alert.alert_id);
+    }
+    resolved.sort();
+    assert_eq!(resolved, ["alpha/D/escalate", "alpha/D/nudge"]);
+
+    // Restart: the open alert is still open, nothing is raised again, and
+    // E's escalation deadline still fires when its time comes.
+    drop(stream);
+    system.start_responsiveness().await;
+    let mut queries = client(system.responsiveness.as_ref().unwrap()).await;
+    let mut stream = queries.stream_alerts(request()).await.unwrap().into_inner();
+    let open = next_alert(&mut stream).await;
+    assert_eq!(
+        open.alert_id, "alpha/E/nudge",
+        "what is open is shown first"
+    );
+    clock.advance(Duration::from_secs(3 * 60));
+    let escalated = next_alert(&mut stream).await;
+    assert_eq!(
+        (escalated.alert_id.as_str(), escalated.state),
+        ("alpha/E/escalate", AlertState::Raised as i32)
+    );
+    assert_eq!(escalated.waited_ms, 120 * MIN);
+
+    // The topic holds each raise and each resolution exactly once.
+    let mut topic = system.bus.subscribe("alert-audit", &[ALERTS]).unwrap();
+    let mut seen = std::collections::HashMap::new();
+    for _ in 0..6 {
+        let message = tokio::time::timeout(WAIT, topic.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let alert = UnansweredAlert::decode(message.payload.as_slice()).unwrap();
+        *seen.entry((alert.alert_id, alert.state)).or_insert(0) += 1;
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+}
+
+async fn next_alert(stream: &mut tonic::Streaming<UnansweredAlert>) -> UnansweredAlert {
+    tokio::time::timeout(WAIT, stream.message())
+        .await
+        .expect("an alert in time")
+        .unwrap()
+        .expect("stream open")
+}
+
+#[tokio::test]
+async fn embedded_alerts_raise_resolve_and_survive_a_restart() {
+    let clock = Arc::new(ManualClock::new(now()));
+    let mut system = System::start(BusKind::Embedded, clock.clone()).await;
+    alerts_raise_resolve_and_survive_a_restart(&mut system, clock).await;
+}
+
+#[tokio::test]
+async fn kafka_alerts_raise_resolve_and_survive_a_restart() {
+    let clock = Arc::new(ManualClock::new(now()));
+    let mut system = System::start(
+        BusKind::Kafka(modstream_testkit::Broker::start()),
+        clock.clone(),
+    )
+    .await;
+    alerts_raise_resolve_and_survive_a_restart(&mut system, clock).await;
 }
 
 fn manual_clock() -> SharedClock {

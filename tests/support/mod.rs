@@ -73,6 +73,8 @@ pub fn test_config(data_dir: PathBuf) -> Config {
     config.gateway.max_body_bytes = 4_096;
     config.bus.partitions = 3;
     config.bus.delivery_timeout_ms = 3_000;
+    // Tests move a manual clock; look for due alerts often.
+    config.responsiveness.alert_check_interval_ms = 20;
     config.forums = vec![
         ForumConfig {
             id: ALPHA.into(),
@@ -81,6 +83,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             pseudonym_secret: Some("11".repeat(32)),
             pseudonym_secret_file: None,
             reply_target_minutes: 30,
+            alerts: Default::default(),
         },
         ForumConfig {
             id: BETA.into(),
@@ -89,6 +92,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             pseudonym_secret: Some("22".repeat(32)),
             pseudonym_secret_file: None,
             reply_target_minutes: 30,
+            alerts: Default::default(),
         },
     ];
     config

@@ -104,6 +104,7 @@ mod tests {
             pseudonym_secret: Some("00".repeat(32)),
             pseudonym_secret_file: None,
             reply_target_minutes: 60,
+            alerts: Default::default(),
         };
         ForumKeys::from_config(&[forum("a", "key-a"), forum("b", "key-b")]).unwrap()
     }

@@ -42,6 +42,7 @@ impl Config {
                     pseudonym_secret: Some(demo.pseudonym_secret_hex.to_owned()),
                     pseudonym_secret_file: None,
                     reply_target_minutes: crate::defaults::reply_target_minutes(),
+                    alerts: Default::default(),
                 })
                 .collect(),
             ..Self::default()

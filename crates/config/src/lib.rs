@@ -104,6 +104,9 @@ pub struct ResponsivenessConfig {
     /// the start (and so rebuilds the state from scratch).
     #[serde(default = "defaults::responsiveness_group")]
     pub consumer_group: String,
+    /// How often due alerts are looked for, in milliseconds.
+    #[serde(default = "defaults::alert_check_interval_ms")]
+    pub alert_check_interval_ms: u64,
 }
 
 /// Logs and traces.
@@ -149,6 +152,39 @@ pub struct ForumConfig {
     /// within it count as "answered within target".
     #[serde(default = "defaults::reply_target_minutes")]
     pub reply_target_minutes: u64,
+    /// When an unanswered post raises alerts.
+    #[serde(default)]
+    pub alerts: AlertThresholds,
+}
+
+/// How long a visible post may wait for its first reply before an alert.
+/// 0 turns a level off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertThresholds {
+    /// Nudge moderators (and members) after this many minutes.
+    #[serde(default = "defaults::nudge_minutes")]
+    pub nudge_minutes: u64,
+    /// Escalate to moderators after this many minutes.
+    #[serde(default = "defaults::escalate_minutes")]
+    pub escalate_minutes: u64,
+    /// The nudge for a new member's first post, which matters most.
+    #[serde(default = "defaults::new_member_nudge_minutes")]
+    pub new_member_nudge_minutes: u64,
+    /// The escalation for a new member's first post.
+    #[serde(default = "defaults::new_member_escalate_minutes")]
+    pub new_member_escalate_minutes: u64,
+}
+
+impl Default for AlertThresholds {
+    fn default() -> Self {
+        Self {
+            nudge_minutes: defaults::nudge_minutes(),
+            escalate_minutes: defaults::escalate_minutes(),
+            new_member_nudge_minutes: defaults::new_member_nudge_minutes(),
+            new_member_escalate_minutes: defaults::new_member_escalate_minutes(),
+        }
+    }
 }
 
 pub(crate) mod defaults {
@@ -194,6 +230,21 @@ pub(crate) mod defaults {
     pub fn reply_target_minutes() -> u64 {
         60
     }
+    pub fn nudge_minutes() -> u64 {
+        30
+    }
+    pub fn escalate_minutes() -> u64 {
+        120
+    }
+    pub fn new_member_nudge_minutes() -> u64 {
+        15
+    }
+    pub fn new_member_escalate_minutes() -> u64 {
+        60
+    }
+    pub fn alert_check_interval_ms() -> u64 {
+        1_000
+    }
     pub fn log_filter() -> String {
         "info".to_owned()
     }
@@ -232,6 +283,7 @@ impl Default for ResponsivenessConfig {
         Self {
             listen: defaults::responsiveness_listen(),
             consumer_group: defaults::responsiveness_group(),
+            alert_check_interval_ms: defaults::alert_check_interval_ms(),
         }
     }
 }

@@ -22,6 +22,9 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("mods
 pub mod topics {
     /// Every forum event accepted by the gateway, keyed by forum and thread.
     pub const FORUM_EVENTS: &str = "modstream.forum-events.v1";
+    /// Unanswered-post alerts raised and resolved by the responsiveness
+    /// service, keyed by forum and thread.
+    pub const ALERTS: &str = "modstream.alerts.v1";
     /// Consumer group of the responsiveness service.
     pub const RESPONSIVENESS_GROUP: &str = "modstream.responsiveness";
 }

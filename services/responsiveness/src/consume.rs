@@ -10,6 +10,7 @@ use modstream_telemetry::trace;
 use prost::Message as _;
 use tokio::sync::watch;
 
+use crate::alerts::{AlertError, Alerts};
 use crate::store::Store;
 
 /// Runs until `stop` changes, then closes the subscription (committing what
@@ -17,6 +18,7 @@ use crate::store::Store;
 pub async fn run(
     mut subscription: Subscription,
     store: Arc<Store>,
+    alerts: Arc<Alerts>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
@@ -26,7 +28,7 @@ pub async fn run(
         };
         match message {
             Ok(message) => {
-                if let Err(err) = apply(&store, &message).await {
+                if let Err(err) = apply(&store, &alerts, &message).await {
                     // Not committed: it is delivered again after a restart.
                     tracing::error!(error = %err, "cannot apply an event; stopping the consumer");
                     break;
@@ -49,7 +51,7 @@ pub async fn run(
     }
 }
 
-async fn apply(store: &Store, message: &Message) -> Result<(), crate::store::StoreError> {
+async fn apply(store: &Store, alerts: &Alerts, message: &Message) -> Result<(), AlertError> {
     let event = match Event::decode(message.payload.as_slice()) {
         Ok(event) => event,
         Err(err) => {
@@ -67,8 +69,13 @@ async fn apply(store: &Store, message: &Message) -> Result<(), crate::store::Sto
         .filter_map(|h| Some((h.name.as_str(), std::str::from_utf8(&h.value).ok()?)));
     let parent = trace::extract(headers);
     tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&parent), "applying");
-    store.apply(&event)?;
+    if let Some((thread_id, thread)) = store.apply(&event)? {
+        alerts
+            .thread_changed(&event.forum_id, &thread_id, &thread)
+            .await?;
+    }
     // Durable before the offset is committed: a crash can replay an event,
     // never lose one.
-    store.flush().await
+    store.flush().await?;
+    Ok(())
 }

@@ -11,9 +11,11 @@
 //!   censored waits instead of dropping them;
 //! - [`stats`]: the figures of one forum over a window;
 //! - [`store`]: the sled view;
+//! - [`alerts`]: unanswered-post alerts (deadlines, raise once, resolve);
 //! - [`consume`]: the bus consumer;
 //! - [`service`]: the gRPC API.
 
+pub mod alerts;
 pub mod consume;
 pub mod service;
 pub mod stats;
@@ -23,19 +25,24 @@ pub mod thread;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use modstream_bus::Bus;
 use modstream_clock::SharedClock;
 use modstream_config::Config;
-use modstream_proto::topics::FORUM_EVENTS;
+use modstream_proto::topics::{ALERTS, FORUM_EVENTS};
 use modstream_proto::v1::responsiveness_server::ResponsivenessServer;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_stream::wrappers::TcpListenerStream;
 
+use crate::alerts::Alerts;
 use crate::service::Queries;
 use crate::store::Store;
+
+/// sled's page cache for the responsiveness database.
+const SLED_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Consumes the bus and serves queries on `listener` until `shutdown`
 /// resolves; then stops consuming (committing what was applied), drains the
@@ -48,18 +55,42 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
-    bus.ensure_topics(&[FORUM_EVENTS])
+    bus.ensure_topics(&[FORUM_EVENTS, ALERTS])
         .await
-        .context("cannot create the forum-events topic")?;
+        .context("cannot create the responsiveness topics")?;
     let dir = config.data_dir.join("responsiveness");
-    let db = sled::open(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
-    let store = Arc::new(Store::open(db)?);
+    // The bulk of the state stays on disk; the cache bounds what sled keeps
+    // in memory however many posts are tracked.
+    let db = sled::Config::new()
+        .path(&dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot open {}", dir.display()))?;
+    let store = Arc::new(Store::open(db.clone())?);
+    let thresholds = config
+        .forums
+        .iter()
+        .map(|f| (f.id.clone(), f.alerts))
+        .collect();
+    let alerts = Arc::new(Alerts::open(db, bus.clone(), clock.clone(), thresholds)?);
     let subscription = bus.subscribe(&config.responsiveness.consumer_group, &[FORUM_EVENTS])?;
     let (stop, stopped) = watch::channel(false);
-    let consumer = tokio::spawn(consume::run(subscription, store.clone(), stopped));
+    let consumer = tokio::spawn(consume::run(
+        subscription,
+        store.clone(),
+        alerts.clone(),
+        stopped.clone(),
+    ));
+    let timer = tokio::spawn(alerts::run_timer(
+        alerts.clone(),
+        store.clone(),
+        Duration::from_millis(config.responsiveness.alert_check_interval_ms.max(10)),
+        stopped,
+    ));
 
     let queries = Queries {
         store: store.clone(),
+        alerts,
         keys: modstream_auth::ForumKeys::from_config(&config.forums)?,
         targets: config
             .forums
@@ -85,6 +116,7 @@ pub async fn serve(
 
     let _ = stop.send(true);
     consumer.await.context("the consumer task failed")?;
+    timer.await.context("the alert timer failed")?;
     store.flush().await?;
     tracing::info!("responsiveness stopped");
     served.map_err(Into::into)

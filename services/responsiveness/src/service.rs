@@ -1,18 +1,24 @@
 //! The `Responsiveness` gRPC query API.
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use modstream_auth::ForumKeys;
 use modstream_clock::SharedClock;
 use modstream_proto::convert;
 use modstream_proto::v1::{
-    ForumStats, ListUnansweredRequest, StatsRequest, UnansweredPost, UnansweredPosts,
+    Benchmark, FederationFigures, ForumStats, ListUnansweredRequest, StatsRequest,
+    StreamAlertsRequest, UnansweredAlert, UnansweredPost, UnansweredPosts,
     responsiveness_server::Responsiveness,
 };
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
+use crate::alerts::Alerts;
 use crate::stats::forum_stats;
 use crate::store::{Store, StoreError};
 
@@ -23,6 +29,7 @@ const MAX_LIST: u32 = 1_000;
 
 pub struct Queries {
     pub(crate) store: Arc<Store>,
+    pub(crate) alerts: Arc<Alerts>,
     pub(crate) keys: ForumKeys,
     /// Reply target per forum, in milliseconds.
     pub(crate) targets: HashMap<String, i64>,
@@ -44,6 +51,77 @@ impl Queries {
     fn now_ms(&self) -> i64 {
         millis(self.clock.now())
     }
+
+    /// The window a request asks for: [from, to).
+    fn window(&self, r: &StatsRequest) -> Result<(SystemTime, SystemTime), Status> {
+        let to = match &r.to {
+            Some(ts) => convert::system_time(ts)
+                .ok_or_else(|| Status::invalid_argument("to: not a valid time"))?,
+            None => self.clock.now(),
+        };
+        let from = match &r.from {
+            Some(ts) => convert::system_time(ts)
+                .ok_or_else(|| Status::invalid_argument("from: not a valid time"))?,
+            None => to.checked_sub(DEFAULT_WINDOW).unwrap_or(UNIX_EPOCH),
+        };
+        if from > to {
+            return Err(Status::invalid_argument("from: must not be after `to`"));
+        }
+        Ok((from, to))
+    }
+
+    /// The figures of one forum (and optional board) over a window.
+    fn stats(
+        &self,
+        forum: &str,
+        board: &str,
+        (from, to): (SystemTime, SystemTime),
+    ) -> Result<ForumStats, Status> {
+        let found = self.store.posts_created(forum, millis(from), millis(to))?;
+        let board_filter = Some(board).filter(|b| !b.is_empty());
+        let target = self.targets.get(forum).copied().unwrap_or(3_600_000);
+        let mut stats = forum_stats(
+            found.iter().map(|f| &f.thread),
+            board_filter,
+            self.now_ms(),
+            target,
+        );
+        stats.forum_id = forum.to_owned();
+        stats.board_id = board.to_owned();
+        stats.from = Some(convert::timestamp(from));
+        stats.to = Some(convert::timestamp(to));
+        Ok(stats)
+    }
+}
+
+/// Fewest forums whose figures may be combined into a federation median, so
+/// that no single other forum's figures can be worked out from it.
+pub const MIN_FORUMS_FOR_MEDIAN: usize = 3;
+
+fn median_i64(mut values: Vec<i64>) -> Option<i64> {
+    if values.len() < MIN_FORUMS_FOR_MEDIAN {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2
+    })
+}
+
+fn median_f64(mut values: Vec<f64>) -> Option<f64> {
+    if values.len() < MIN_FORUMS_FOR_MEDIAN {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    })
 }
 
 #[tonic::async_trait]
@@ -54,31 +132,81 @@ impl Responsiveness for Queries {
     ) -> Result<Response<ForumStats>, Status> {
         let (metadata, _, r) = request.into_parts();
         self.keys.authorize(&metadata, &r.forum_id)?;
-        let now = self.clock.now();
-        let to = match &r.to {
-            Some(ts) => convert::system_time(ts)
-                .ok_or_else(|| Status::invalid_argument("to: not a valid time"))?,
-            None => now,
-        };
-        let from = match &r.from {
-            Some(ts) => convert::system_time(ts)
-                .ok_or_else(|| Status::invalid_argument("from: not a valid time"))?,
-            None => to.checked_sub(DEFAULT_WINDOW).unwrap_or(UNIX_EPOCH),
-        };
-        if from > to {
-            return Err(Status::invalid_argument("from: must not be after `to`"));
+        let window = self.window(&r)?;
+        Ok(Response::new(self.stats(
+            &r.forum_id,
+            &r.board_id,
+            window,
+        )?))
+    }
+
+    async fn get_benchmark(
+        &self,
+        request: Request<StatsRequest>,
+    ) -> Result<Response<Benchmark>, Status> {
+        let (metadata, _, r) = request.into_parts();
+        self.keys.authorize(&metadata, &r.forum_id)?;
+        let window = self.window(&r)?;
+        let own = self.stats(&r.forum_id, "", window)?;
+        let (mut p50s, mut p90s, mut shares) = (Vec::new(), Vec::new(), Vec::new());
+        let mut contributing = 0;
+        for forum in self.targets.keys() {
+            let stats = if *forum == r.forum_id {
+                own.clone()
+            } else {
+                self.stats(forum, "", window)?
+            };
+            let all = stats.all.unwrap_or_default();
+            if all.posts == 0 {
+                continue;
+            }
+            contributing += 1;
+            let ttfr = all.ttfr_any.unwrap_or_default();
+            p50s.extend(ttfr.p50_ms);
+            p90s.extend(ttfr.p90_ms);
+            shares.push(all.answered_within_target as f64 / all.posts as f64);
         }
-        let found = self
-            .store
-            .posts_created(&r.forum_id, millis(from), millis(to))?;
-        let board = Some(r.board_id.as_str()).filter(|b| !b.is_empty());
-        let target = self.targets.get(&r.forum_id).copied().unwrap_or(3_600_000);
-        let mut stats = forum_stats(found.iter().map(|f| &f.thread), board, millis(now), target);
-        stats.forum_id = r.forum_id;
-        stats.board_id = r.board_id;
-        stats.from = Some(convert::timestamp(from));
-        stats.to = Some(convert::timestamp(to));
-        Ok(Response::new(stats))
+        let enough = contributing >= MIN_FORUMS_FOR_MEDIAN;
+        let federation = FederationFigures {
+            forums_contributing: contributing as u32,
+            median_ttfr_p50_ms: median_i64(p50s).filter(|_| enough),
+            median_ttfr_p90_ms: median_i64(p90s).filter(|_| enough),
+            median_share_within_target: median_f64(shares).filter(|_| enough),
+        };
+        Ok(Response::new(Benchmark {
+            own: Some(own),
+            federation: Some(federation),
+        }))
+    }
+
+    type StreamAlertsStream = Pin<Box<dyn Stream<Item = Result<UnansweredAlert, Status>> + Send>>;
+
+    async fn stream_alerts(
+        &self,
+        request: Request<StreamAlertsRequest>,
+    ) -> Result<Response<Self::StreamAlertsStream>, Status> {
+        let (metadata, _, r) = request.into_parts();
+        self.keys.authorize(&metadata, &r.forum_id)?;
+        // Subscribe before reading what is open, so nothing falls between.
+        let live = BroadcastStream::new(self.alerts.subscribe());
+        let open = self
+            .alerts
+            .open_alerts(&r.forum_id, &self.store)
+            .map_err(|e| Status::internal(e.to_string()))?;
+        let forum = r.forum_id;
+        let live = live.filter_map(move |item| match item {
+            Ok(alert) if alert.forum_id == forum => Some(Ok(alert)),
+            Ok(_) => None,
+            // A console too slow to keep up misses alerts here; they are all
+            // on the alerts topic.
+            Err(BroadcastStreamRecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "an alert stream fell behind");
+                None
+            }
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::iter(open.into_iter().map(Ok)).chain(live),
+        )))
     }
 
     async fn list_unanswered(

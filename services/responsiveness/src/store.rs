@@ -73,14 +73,15 @@ impl Store {
         })
     }
 
-    /// Applies one event; returns whether it changed anything.
-    pub fn apply(&self, event: &Event) -> Result<bool, StoreError> {
+    /// Applies one event. Returns the thread's id and new state when it
+    /// changed, `None` when the event changed nothing.
+    pub fn apply(&self, event: &Event) -> Result<Option<(String, Thread)>, StoreError> {
         let Some(payload) = &event.payload else {
-            return Ok(false);
+            return Ok(None);
         };
         let thread_id = thread_of(payload);
         if thread_id.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
         let at_ms = event
             .occurred_at
@@ -100,7 +101,7 @@ impl Store {
             },
             payload,
         ) {
-            return Ok(false);
+            return Ok(None);
         }
         if let (false, Some(post)) = (had_post, &thread.post) {
             self.posts_by_created.insert(
@@ -118,7 +119,7 @@ impl Store {
             }
         }
         self.threads.insert(key, thread.encode_to_vec())?;
-        Ok(true)
+        Ok(Some((thread_id.to_owned(), thread)))
     }
 
     fn load(&self, key: &[u8], thread_id: &str) -> Result<Option<Thread>, StoreError> {
