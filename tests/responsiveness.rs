@@ -409,3 +409,104 @@ async fn kafka_ttfr_restart_and_replay() {
     .await;
     ttfr_restart_and_replay(&mut system).await;
 }
+
+/// A forum sees its figures beside the federation median, and the median is
+/// withheld until at least three forums contribute.
+#[tokio::test]
+async fn the_federation_benchmark_needs_three_forums() {
+    let mut system = System::start(BusKind::Embedded, manual_clock()).await;
+    system.start_responsiveness().await;
+    // Each forum's posts are all answered after its own delay.
+    let publish = |forum: &'static str, key: &'static str, delay: i64| {
+        let events: Vec<IngestEvent> = (0..2)
+            .flat_map(|i| {
+                let thread = format!("{forum}-{i}");
+                let header = |source: &str, minutes_ago: i64| {
+                    Some(EventHeader {
+                        forum_id: forum.into(),
+                        source_id: source.into(),
+                        occurred_at: at(minutes_ago),
+                    })
+                };
+                [
+                    IngestEvent {
+                        header: header(&thread, 100),
+                        kind: Some(Kind::Post(post(&thread, "m1", "Hello."))),
+                    },
+                    IngestEvent {
+                        header: header(&format!("{thread}-r"), 100 - delay),
+                        kind: Some(reply_by(&thread, "m2", AuthorRole::Member)),
+                    },
+                ]
+            })
+            .collect();
+        let system = &system;
+        async move {
+            let results = system
+                .client()
+                .await
+                .publish_batch(authorized(PublishBatchRequest { events }, key))
+                .await
+                .unwrap()
+                .into_inner()
+                .results;
+            assert!(
+                results
+                    .iter()
+                    .all(|r| matches!(r.outcome, Some(Outcome::Published(_)))),
+                "{results:?}"
+            );
+        }
+    };
+    publish(ALPHA, ALPHA_KEY, 10).await;
+    publish(BETA, BETA_KEY, 20).await;
+
+    let mut queries = client(system.responsiveness.as_ref().unwrap()).await;
+    let benchmark = |forum_answered: u64, contributing: u32| {
+        let mut queries = queries.clone();
+        async move {
+            let deadline = tokio::time::Instant::now() + WAIT;
+            loop {
+                let b = queries
+                    .get_benchmark(authorized(stats_request(), ALPHA_KEY))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                let federation = b.federation.unwrap();
+                if b.own.as_ref().unwrap().all.unwrap().answered == forum_answered
+                    && federation.forums_contributing == contributing
+                {
+                    return (b.own.unwrap(), federation);
+                }
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "benchmark not settled: {federation:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let (own, federation) = benchmark(2, 2).await;
+    assert_eq!(own.all.unwrap().ttfr_any.unwrap().p50_ms, Some(10 * MIN));
+    assert_eq!(
+        federation.median_ttfr_p50_ms, None,
+        "two forums: the median would reveal the other"
+    );
+    assert_eq!(federation.median_share_within_target, None);
+
+    publish(GAMMA, GAMMA_KEY, 40).await;
+    let (_, federation) = benchmark(2, 3).await;
+    assert_eq!(federation.median_ttfr_p50_ms, Some(20 * MIN));
+    assert_eq!(
+        federation.median_share_within_target,
+        Some(1.0),
+        "shares 1, 1 and 0 (target 30 min)"
+    );
+
+    // Asking for another forum's benchmark is refused.
+    let err = queries
+        .get_benchmark(authorized(stats_request(), GAMMA_KEY))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+}

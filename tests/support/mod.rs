@@ -25,6 +25,8 @@ pub const ALPHA: &str = "alpha";
 pub const BETA: &str = "beta";
 pub const ALPHA_KEY: &str = "test-key-alpha-0d5c";
 pub const BETA_KEY: &str = "test-key-beta-81f2";
+pub const GAMMA: &str = "gamma";
+pub const GAMMA_KEY: &str = "test-key-gamma-3c07";
 
 /// How long any wait in a test may take before it fails.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -90,6 +92,15 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             name: "Beta test forum".into(),
             api_key_sha256: vec![api_key_hash(BETA_KEY)],
             pseudonym_secret: Some("22".repeat(32)),
+            pseudonym_secret_file: None,
+            reply_target_minutes: 30,
+            alerts: Default::default(),
+        },
+        ForumConfig {
+            id: GAMMA.into(),
+            name: "Gamma test forum".into(),
+            api_key_sha256: vec![api_key_hash(GAMMA_KEY)],
+            pseudonym_secret: Some("33".repeat(32)),
             pseudonym_secret_file: None,
             reply_target_minutes: 30,
             alerts: Default::default(),

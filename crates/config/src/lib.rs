@@ -503,5 +503,9 @@ mod tests {
             assert_eq!(a.id, b.id);
             assert_eq!(a.api_key_sha256, b.api_key_sha256);
         }
+        // [forums.alerts] belongs to the forum above it.
+        assert_eq!(config.forums[0].alerts, AlertThresholds::default());
+        assert_eq!(config.forums[1].alerts.escalate_minutes, 0);
+        assert_eq!(config.forums[1].reply_target_minutes, 240);
     }
 }

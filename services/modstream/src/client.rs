@@ -7,12 +7,13 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use modstream_proto::convert;
 use modstream_proto::v1::{
+    AlertLevel, AlertState, ForumStats, ListUnansweredRequest, StatsRequest, StreamAlertsRequest,
+    responsiveness_client::ResponsivenessClient,
+};
+use modstream_proto::v1::{
     AuthorRole, EventHeader, ModerationActionKind, NewMemberReport, NewModerationAction, NewPost,
     NewReply, PublishMemberReportRequest, PublishModerationActionRequest, PublishPostRequest,
     PublishReplyRequest, ReportReason, ingest_client::IngestClient,
-};
-use modstream_proto::v1::{
-    ForumStats, ListUnansweredRequest, StatsRequest, responsiveness_client::ResponsivenessClient,
 };
 use tonic::Request;
 use tonic::metadata::{Ascii, MetadataValue};
@@ -114,6 +115,12 @@ enum ClientEvent {
         responsiveness: String,
         #[arg(long, default_value_t = 20)]
         limit: u32,
+    },
+    /// Follow the forum's unanswered-post alerts (open ones first), one JSON
+    /// line each, until Ctrl-C.
+    Alerts {
+        #[arg(long, default_value = "http://127.0.0.1:50052")]
+        responsiveness: String,
     },
     /// A member reports a post.
     Report {
@@ -276,6 +283,33 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             eprintln!("{} unanswered in all", list.total);
             return Ok(());
         }
+        ClientEvent::Alerts { responsiveness } => {
+            let mut client = ResponsivenessClient::connect(responsiveness.clone())
+                .await
+                .with_context(|| {
+                    format!("cannot reach the responsiveness service at {responsiveness}")
+                })?;
+            let request = StreamAlertsRequest {
+                forum_id: args.forum.clone(),
+            };
+            let mut alerts = client
+                .stream_alerts(authorized(request, &bearer))
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            while let Some(alert) = alerts.message().await.map_err(status_error)? {
+                let line = serde_json::json!({
+                    "alert_id": alert.alert_id,
+                    "state": AlertState::try_from(alert.state).unwrap_or_default().as_str_name(),
+                    "level": AlertLevel::try_from(alert.level).unwrap_or_default().as_str_name(),
+                    "post_id": alert.post_id, "board_id": alert.board_id,
+                    "waited_minutes": alert.waited_ms / 60_000, "author_is_new": alert.author_is_new,
+                    "resolution": alert.resolution,
+                });
+                println!("{line}");
+            }
+            return Ok(());
+        }
         _ => {}
     }
     let mut client = IngestClient::connect(args.gateway.clone())
@@ -376,7 +410,9 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             )
         }
         // Queries were answered above.
-        ClientEvent::Stats { .. } | ClientEvent::Unanswered { .. } => return Ok(()),
+        ClientEvent::Stats { .. } | ClientEvent::Unanswered { .. } | ClientEvent::Alerts { .. } => {
+            return Ok(());
+        }
         ClientEvent::Report {
             id,
             thread,

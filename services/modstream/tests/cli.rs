@@ -15,6 +15,7 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         .arg("up")
         .current_dir(dir.path())
         .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -30,16 +31,21 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         }
     });
     let mut printed = Vec::new();
-    let address = loop {
+    let endpoint = |printed: &[String], name: &str| {
+        printed
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(name).map(|a| a.trim().to_owned()))
+    };
+    let (address, responsiveness) = loop {
         let line = lines
             .recv_timeout(Duration::from_secs(60))
             .expect("modstream up printed its endpoints");
-        printed.push(line.clone());
-        if let Some(rest) = line
-            .trim()
-            .strip_prefix("gateway (gRPC ingest, health, reflection): ")
-        {
-            break rest.to_owned();
+        printed.push(line);
+        if let (Some(gateway), Some(queries)) = (
+            endpoint(&printed, "gateway (gRPC ingest, health, reflection):"),
+            endpoint(&printed, "responsiveness (gRPC queries, health):"),
+        ) {
+            break (gateway, format!("http://{queries}"));
         }
     };
     let demo_key = printed
@@ -81,6 +87,94 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
     assert_eq!(answer["source_id"], "cli-1");
     assert_eq!(answer["duplicate"], false);
     assert!(answer["event_id"].as_str().unwrap().len() == 36);
+
+    // The post is visible to the responsiveness service: one unanswered.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let unanswered = Command::new(BIN)
+            .args([
+                "client",
+                "--key",
+                &demo_key,
+                "--forum",
+                "riverside",
+                "unanswered",
+                "--responsiveness",
+                &responsiveness,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            unanswered.status.success(),
+            "{}",
+            String::from_utf8_lossy(&unanswered.stderr)
+        );
+        if String::from_utf8_lossy(&unanswered.stdout).contains(r#""post_id":"cli-1""#) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the post never showed as unanswered"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let reply = Command::new(BIN)
+        .args([
+            "client",
+            "--gateway",
+            &format!("http://{address}"),
+            "--key",
+            &demo_key,
+            "--forum",
+            "riverside",
+        ])
+        .args([
+            "reply",
+            "--thread",
+            "cli-1",
+            "--author",
+            "member-2",
+            "--body",
+            "Welcome! Glad you tried it.",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        reply.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reply.stderr)
+    );
+    loop {
+        let stats = Command::new(BIN)
+            .args([
+                "client",
+                "--key",
+                &demo_key,
+                "--forum",
+                "riverside",
+                "stats",
+                "--responsiveness",
+                &responsiveness,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            stats.status.success(),
+            "{}",
+            String::from_utf8_lossy(&stats.stderr)
+        );
+        let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+        if stats["answered"] == 1 {
+            assert_eq!(stats["posts"], 1);
+            assert_eq!(stats["unanswered"], 0);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reply never counted: {stats}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     let refused = Command::new(BIN)
         .args([

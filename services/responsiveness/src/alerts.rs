@@ -29,6 +29,7 @@ use modstream_proto::v1::{AlertLevel, AlertState, UnansweredAlert};
 use prost::Message as _;
 use tokio::sync::{Mutex, broadcast, watch};
 
+use crate::metrics::Metrics;
 use crate::store::Store;
 use crate::thread::{Status, Thread};
 
@@ -55,6 +56,7 @@ pub struct Alerts {
     clock: SharedClock,
     thresholds: HashMap<String, AlertThresholds>,
     live: broadcast::Sender<UnansweredAlert>,
+    metrics: Option<Arc<Metrics>>,
     /// The consumer and the timer both change alerts; one at a time, so a
     /// raise and the reply that resolves it cannot cross.
     one_at_a_time: Mutex<()>,
@@ -128,8 +130,30 @@ impl Alerts {
             clock,
             thresholds,
             live: broadcast::channel(1024).0,
+            metrics: None,
             one_at_a_time: Mutex::new(()),
         })
+    }
+
+    /// Counts raised and resolved alerts in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count(&self, alert: &UnansweredAlert) {
+        if let Some(metrics) = &self.metrics {
+            let level = match AlertLevel::try_from(alert.level) {
+                Ok(AlertLevel::Escalate) => "escalate",
+                _ => "nudge",
+            };
+            let state = if alert.state == AlertState::Resolved as i32 {
+                "resolved"
+            } else {
+                "raised"
+            };
+            metrics.alert(&alert.forum_id, level, state);
+        }
     }
 
     /// Live alerts (raised and resolved) of every forum.
@@ -205,6 +229,7 @@ impl Alerts {
                     );
                     self.publish(&alert).await?;
                     self.fired.insert(fired, &[RESOLVED])?;
+                    self.count(&alert);
                     let _ = self.live.send(alert);
                 }
             }
@@ -248,6 +273,7 @@ impl Alerts {
                 );
                 self.publish(&alert).await?;
                 self.fired.insert(&fired, &[RAISED])?;
+                self.count(&alert);
                 let _ = self.live.send(alert);
                 raised += 1;
             }
@@ -456,9 +482,10 @@ mod tests {
                 received_at: None,
                 payload: Some(payload),
             };
-            if let Some((thread_id, thread)) = self.store.apply(&event).unwrap() {
+            if let Some(applied) = self.store.apply(&event).unwrap() {
+                let (thread_id, thread) = (&applied.thread_id, &applied.thread);
                 self.alerts
-                    .thread_changed("f", &thread_id, &thread)
+                    .thread_changed("f", thread_id, thread)
                     .await
                     .unwrap();
             }

@@ -11,6 +11,7 @@ use prost::Message as _;
 use tokio::sync::watch;
 
 use crate::alerts::{AlertError, Alerts};
+use crate::metrics::Metrics;
 use crate::store::Store;
 
 /// Runs until `stop` changes, then closes the subscription (committing what
@@ -19,6 +20,7 @@ pub async fn run(
     mut subscription: Subscription,
     store: Arc<Store>,
     alerts: Arc<Alerts>,
+    metrics: Arc<Metrics>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
@@ -28,7 +30,7 @@ pub async fn run(
         };
         match message {
             Ok(message) => {
-                if let Err(err) = apply(&store, &alerts, &message).await {
+                if let Err(err) = apply(&store, &alerts, &metrics, &message).await {
                     // Not committed: it is delivered again after a restart.
                     tracing::error!(error = %err, "cannot apply an event; stopping the consumer");
                     break;
@@ -51,7 +53,12 @@ pub async fn run(
     }
 }
 
-async fn apply(store: &Store, alerts: &Alerts, message: &Message) -> Result<(), AlertError> {
+async fn apply(
+    store: &Store,
+    alerts: &Alerts,
+    metrics: &Metrics,
+    message: &Message,
+) -> Result<(), AlertError> {
     let event = match Event::decode(message.payload.as_slice()) {
         Ok(event) => event,
         Err(err) => {
@@ -69,9 +76,18 @@ async fn apply(store: &Store, alerts: &Alerts, message: &Message) -> Result<(), 
         .filter_map(|h| Some((h.name.as_str(), std::str::from_utf8(&h.value).ok()?)));
     let parent = trace::extract(headers);
     tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&parent), "applying");
-    if let Some((thread_id, thread)) = store.apply(&event)? {
+    if let Some(applied) = store.apply(&event)? {
+        let after = applied.thread.measures();
+        if let (None, Some(ttfr), Some(post)) = (
+            applied.before.first_reply,
+            after.ttfr_ms(),
+            &applied.thread.post,
+        ) {
+            let by_peer = after.first_reply.is_some_and(|r| r.by_peer);
+            metrics.first_reply(&event.forum_id, &post.board_id, ttfr, by_peer);
+        }
         alerts
-            .thread_changed(&event.forum_id, &thread_id, &thread)
+            .thread_changed(&event.forum_id, &applied.thread_id, &applied.thread)
             .await?;
     }
     // Durable before the offset is committed: a crash can replay an event,

@@ -13,10 +13,12 @@
 //! - [`store`]: the sled view;
 //! - [`alerts`]: unanswered-post alerts (deadlines, raise once, resolve);
 //! - [`consume`]: the bus consumer;
+//! - [`metrics`]: OpenTelemetry instruments (TTFR, unanswered, alerts);
 //! - [`service`]: the gRPC API.
 
 pub mod alerts;
 pub mod consume;
+pub mod metrics;
 pub mod service;
 pub mod stats;
 pub mod store;
@@ -38,11 +40,22 @@ use tokio::sync::watch;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::alerts::Alerts;
+use crate::metrics::Metrics;
 use crate::service::Queries;
 use crate::store::Store;
 
 /// sled's page cache for the responsiveness database.
 const SLED_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Opens the responsiveness database as the service does. The bulk of the
+/// state stays on disk; the cache bounds what sled keeps in memory however
+/// many posts are tracked.
+pub fn open_db(dir: &std::path::Path) -> Result<sled::Db, sled::Error> {
+    sled::Config::new()
+        .path(dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+}
 
 /// Consumes the bus and serves queries on `listener` until `shutdown`
 /// resolves; then stops consuming (committing what was applied), drains the
@@ -59,26 +72,26 @@ pub async fn serve(
         .await
         .context("cannot create the responsiveness topics")?;
     let dir = config.data_dir.join("responsiveness");
-    // The bulk of the state stays on disk; the cache bounds what sled keeps
-    // in memory however many posts are tracked.
-    let db = sled::Config::new()
-        .path(&dir)
-        .cache_capacity(SLED_CACHE_BYTES)
-        .open()
-        .with_context(|| format!("cannot open {}", dir.display()))?;
+    let db = open_db(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
     let store = Arc::new(Store::open(db.clone())?);
     let thresholds = config
         .forums
         .iter()
         .map(|f| (f.id.clone(), f.alerts))
         .collect();
-    let alerts = Arc::new(Alerts::open(db, bus.clone(), clock.clone(), thresholds)?);
+    let meter = opentelemetry::global::meter("modstream-responsiveness");
+    let forum_ids = config.forums.iter().map(|f| f.id.clone()).collect();
+    let metrics = Arc::new(Metrics::new(&meter, store.clone(), forum_ids));
+    let alerts = Arc::new(
+        Alerts::open(db, bus.clone(), clock.clone(), thresholds)?.with_metrics(metrics.clone()),
+    );
     let subscription = bus.subscribe(&config.responsiveness.consumer_group, &[FORUM_EVENTS])?;
     let (stop, stopped) = watch::channel(false);
     let consumer = tokio::spawn(consume::run(
         subscription,
         store.clone(),
         alerts.clone(),
+        metrics,
         stopped.clone(),
     ));
     let timer = tokio::spawn(alerts::run_timer(

@@ -15,7 +15,7 @@ use modstream_proto::convert;
 use modstream_proto::v1::{Event, event::Payload};
 use prost::Message as _;
 
-use crate::thread::{Source, Status, Thread};
+use crate::thread::{Measures, Source, Status, Thread};
 
 pub struct Store {
     db: sled::Db,
@@ -57,6 +57,15 @@ fn thread_of(payload: &Payload) -> &str {
     }
 }
 
+/// A thread an event changed.
+pub struct Applied {
+    pub thread_id: String,
+    /// The post's measures before the event.
+    pub before: Measures,
+    /// The thread after it.
+    pub thread: Thread,
+}
+
 /// A tracked post found by a query.
 pub struct Found {
     pub thread_id: String,
@@ -73,9 +82,9 @@ impl Store {
         })
     }
 
-    /// Applies one event. Returns the thread's id and new state when it
-    /// changed, `None` when the event changed nothing.
-    pub fn apply(&self, event: &Event) -> Result<Option<(String, Thread)>, StoreError> {
+    /// Applies one event. Returns what changed, `None` when the event
+    /// changed nothing.
+    pub fn apply(&self, event: &Event) -> Result<Option<Applied>, StoreError> {
         let Some(payload) = &event.payload else {
             return Ok(None);
         };
@@ -94,6 +103,7 @@ impl Store {
         let key = thread_key(&event.forum_id, thread_id);
         let mut thread = self.load(&key, thread_id)?.unwrap_or_default();
         let had_post = thread.post.is_some();
+        let before = thread.measures();
         if !thread.apply(
             Source {
                 source_id: &event.source_id,
@@ -119,7 +129,11 @@ impl Store {
             }
         }
         self.threads.insert(key, thread.encode_to_vec())?;
-        Ok(Some((thread_id.to_owned(), thread)))
+        Ok(Some(Applied {
+            thread_id: thread_id.to_owned(),
+            before,
+            thread,
+        }))
     }
 
     fn load(&self, key: &[u8], thread_id: &str) -> Result<Option<Thread>, StoreError> {
@@ -166,6 +180,20 @@ impl Store {
             ));
         }
         Ok(posts)
+    }
+
+    /// How many posts of `forum` are unanswered now.
+    pub fn unanswered_count(&self, forum: &str) -> Result<u64, StoreError> {
+        let mut count = 0;
+        for entry in self
+            .unanswered
+            .scan_prefix(format!("{forum}\0").as_bytes())
+            .keys()
+        {
+            entry?;
+            count += 1;
+        }
+        Ok(count)
     }
 
     /// One thread of `forum`.
