@@ -2,11 +2,26 @@
 //!
 //! - [`open_bus`]: the bus the config asks for (Kafka or the embedded log).
 //! - [`shutdown_signal`]: resolves on Ctrl-C or SIGTERM, to start a drain.
+//! - [`config_from_args`]: the config of a service binary run as
+//!   `<binary> [--config FILE]`.
 
 use std::time::Duration;
 
 use modstream_bus::{Bus, BusError, BusOptions};
 use modstream_config::Config;
+
+/// Loads the config of a service binary run as `<binary> [--config FILE]`:
+/// the file if given, then the `MODSTREAM_*` environment.
+pub fn config_from_args(binary: &str) -> Result<Config, String> {
+    let mut args = std::env::args().skip(1);
+    let path = match (args.next().as_deref(), args.next()) {
+        (None, _) => None,
+        (Some("--config"), Some(path)) => Some(std::path::PathBuf::from(path)),
+        _ => return Err(format!("usage: {binary} [--config FILE]")),
+    };
+    Config::load(path.as_deref(), std::env::vars())
+        .map_err(|err| format!("loading the config: {err}"))
+}
 
 /// The bus options the config describes.
 pub fn bus_options(config: &Config) -> BusOptions {

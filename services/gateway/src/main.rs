@@ -2,21 +2,10 @@
 //! (for a Kafka deployment). On one machine, `modstream up` runs it with
 //! everything else.
 
-use std::path::PathBuf;
-
-use anyhow::{Context as _, bail};
-use modstream_config::Config;
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let config_path = match (args.next().as_deref(), args.next()) {
-        (None, _) => None,
-        (Some("--config"), Some(path)) => Some(PathBuf::from(path)),
-        _ => bail!("usage: modstream-gateway [--config FILE]"),
-    };
     let config =
-        Config::load(config_path.as_deref(), std::env::vars()).context("loading the config")?;
+        modstream_runtime::config_from_args("modstream-gateway").map_err(anyhow::Error::msg)?;
     modstream_telemetry::init(&config.telemetry);
     let bus = modstream_runtime::open_bus(&config)?;
     let result = modstream_gateway::run(&config, bus, modstream_runtime::shutdown_signal()).await;

@@ -236,11 +236,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             responsiveness,
             board,
         } => {
-            let mut client = ResponsivenessClient::connect(responsiveness.clone())
-                .await
-                .with_context(|| {
-                    format!("cannot reach the responsiveness service at {responsiveness}")
-                })?;
+            let mut client = responsiveness_client(responsiveness).await?;
             let request = StatsRequest {
                 forum_id: args.forum.clone(),
                 board_id: board.clone(),
@@ -259,11 +255,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             responsiveness,
             limit,
         } => {
-            let mut client = ResponsivenessClient::connect(responsiveness.clone())
-                .await
-                .with_context(|| {
-                    format!("cannot reach the responsiveness service at {responsiveness}")
-                })?;
+            let mut client = responsiveness_client(responsiveness).await?;
             let request = ListUnansweredRequest {
                 forum_id: args.forum.clone(),
                 limit: *limit,
@@ -284,11 +276,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             return Ok(());
         }
         ClientEvent::Alerts { responsiveness } => {
-            let mut client = ResponsivenessClient::connect(responsiveness.clone())
-                .await
-                .with_context(|| {
-                    format!("cannot reach the responsiveness service at {responsiveness}")
-                })?;
+            let mut client = responsiveness_client(responsiveness).await?;
             let request = StreamAlertsRequest {
                 forum_id: args.forum.clone(),
             };
@@ -453,6 +441,14 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
         }
         Err(status) => Err(status_error(status)),
     }
+}
+
+async fn responsiveness_client(
+    address: &str,
+) -> anyhow::Result<ResponsivenessClient<tonic::transport::Channel>> {
+    ResponsivenessClient::connect(address.to_owned())
+        .await
+        .with_context(|| format!("cannot reach the responsiveness service at {address}"))
 }
 
 fn status_error(status: tonic::Status) -> anyhow::Error {

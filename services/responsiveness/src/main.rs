@@ -1,21 +1,12 @@
 //! `modstream-responsiveness [--config FILE]`: the responsiveness service as
 //! its own process (for a Kafka deployment).
 
-use std::path::PathBuf;
-
-use anyhow::{Context as _, bail};
-use modstream_config::Config;
+use anyhow::Context as _;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let config_path = match (args.next().as_deref(), args.next()) {
-        (None, _) => None,
-        (Some("--config"), Some(path)) => Some(PathBuf::from(path)),
-        _ => bail!("usage: modstream-responsiveness [--config FILE]"),
-    };
-    let config =
-        Config::load(config_path.as_deref(), std::env::vars()).context("loading the config")?;
+    let config = modstream_runtime::config_from_args("modstream-responsiveness")
+        .map_err(anyhow::Error::msg)?;
     modstream_telemetry::init(&config.telemetry);
     let bus = modstream_runtime::open_bus(&config)?;
     let listener = tokio::net::TcpListener::bind(config.responsiveness.listen)
