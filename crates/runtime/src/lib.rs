@@ -4,6 +4,8 @@
 //! - [`shutdown_signal`]: resolves on Ctrl-C or SIGTERM, to start a drain.
 //! - [`config_from_args`]: the config of a service binary run as
 //!   `<binary> [--config FILE]`.
+//! - [`OwnedTask`]: a spawned task that is cancelled when its owner drops it,
+//!   so no task outlives the service that started it.
 
 use std::time::Duration;
 
@@ -70,5 +72,54 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("Ctrl-C received: draining"),
         () = terminate => tracing::info!("SIGTERM received: draining"),
+    }
+}
+
+/// A spawned task owned by whoever holds this handle: dropping it aborts the
+/// task, so when a service's future is cancelled (or panics) its consumer
+/// and timer tasks stop with it instead of running on detached.
+#[derive(Debug)]
+pub struct OwnedTask<T>(Option<tokio::task::JoinHandle<T>>);
+
+impl<T: Send + 'static> OwnedTask<T> {
+    pub fn spawn(future: impl std::future::Future<Output = T> + Send + 'static) -> Self {
+        Self(Some(tokio::spawn(future)))
+    }
+
+    /// Waits for the task to finish.
+    pub async fn join(mut self) -> Result<T, tokio::task::JoinError> {
+        self.0.take().expect("joined once").await
+    }
+}
+
+impl<T> Drop for OwnedTask<T> {
+    fn drop(&mut self) {
+        if let Some(handle) = &self.0 {
+            handle.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn dropping_an_owned_task_cancels_it() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+        let task = OwnedTask::spawn(async move {
+            let _keep = tx; // dropped only when the task ends
+            std::future::pending::<()>().await;
+        });
+        drop(task);
+        assert!(
+            rx.recv().await.is_none(),
+            "the task ended and dropped its sender"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_joined_task_returns_its_value() {
+        assert_eq!(OwnedTask::spawn(async { 7 }).join().await.unwrap(), 7);
     }
 }

@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, UNIX_EPOCH};
 
 use modstream_bus::{Bus, BusError, Record};
@@ -383,10 +384,15 @@ fn decode_keys(mut bytes: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Raises due alerts every `every` until `stop` changes.
+///
+/// Only while the consumer is `caught_up`: during a backlog (after an outage,
+/// in a replay) a post may look unanswered only because its reply is not
+/// applied yet, and raising then would cry wolf.
 pub async fn run_timer(
     alerts: Arc<Alerts>,
     store: Arc<Store>,
     every: Duration,
+    caught_up: Arc<AtomicBool>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut ticks = tokio::time::interval(every);
@@ -395,6 +401,9 @@ pub async fn run_timer(
         tokio::select! {
             _ = stop.changed() => return,
             _ = ticks.tick() => {}
+        }
+        if !caught_up.load(std::sync::atomic::Ordering::Acquire) {
+            continue;
         }
         if let Err(err) = alerts.raise_due(&store).await {
             // The deadline stays; the next tick tries again.
@@ -606,6 +615,41 @@ mod tests {
             .await;
         assert_eq!(f.raise_at(129).await, 0);
         assert_eq!(f.raise_at(130).await, 1);
+    }
+
+    /// While the consumer has a backlog, a post may only look unanswered;
+    /// the timer waits until the consumer is caught up. (Tokio's paused
+    /// clock drives the timer's ticks; no real waiting.)
+    #[tokio::test(start_paused = true)]
+    async fn nothing_is_raised_while_the_consumer_is_behind() {
+        let f = fixture().await;
+        f.post(0, |_| {}).await;
+        f.clock.set(f.start + Duration::from_secs(45 * MIN));
+        let Fixture { store, alerts, .. } = f;
+        let (store, alerts) = (Arc::new(store), Arc::new(alerts));
+        let caught_up = Arc::new(AtomicBool::new(false));
+        let (stop, stopped) = watch::channel(false);
+        let timer = tokio::spawn(run_timer(
+            alerts.clone(),
+            store.clone(),
+            Duration::from_secs(1),
+            caught_up.clone(),
+            stopped,
+        ));
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert!(
+            alerts.open_alerts("f", &store).unwrap().is_empty(),
+            "raised while behind"
+        );
+        caught_up.store(true, std::sync::atomic::Ordering::Release);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(
+            alerts.open_alerts("f", &store).unwrap().len(),
+            1,
+            "raised once caught up"
+        );
+        stop.send(true).unwrap();
+        timer.await.unwrap();
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 //! each offset only after the event's effect is durable.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use modstream_bus::{Message, Subscription};
@@ -15,19 +16,31 @@ use crate::metrics::Metrics;
 use crate::store::Store;
 
 /// Runs until `stop` changes, then closes the subscription (committing what
-/// was applied).
+/// was applied). `caught_up` is true while nothing is waiting to be applied.
 pub async fn run(
     mut subscription: Subscription,
     store: Arc<Store>,
     alerts: Arc<Alerts>,
     metrics: Arc<Metrics>,
+    caught_up: Arc<AtomicBool>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        let message = tokio::select! {
-            _ = stop.changed() => break,
-            message = subscription.next() => message,
+        // A read that has to wait means every event so far is applied: the
+        // state is current, and alerts may be raised from it.
+        let message = match tokio::time::timeout(Duration::ZERO, subscription.next()).await {
+            Ok(message) => message,
+            Err(_) => {
+                caught_up.store(true, Ordering::Release);
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    message = subscription.next() => message,
+                }
+            }
         };
+        if message.is_ok() {
+            caught_up.store(false, Ordering::Release);
+        }
         match message {
             Ok(message) => {
                 if let Err(err) = apply(&store, &alerts, &metrics, &message).await {

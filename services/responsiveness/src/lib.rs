@@ -35,6 +35,7 @@ use modstream_clock::SharedClock;
 use modstream_config::Config;
 use modstream_proto::topics::{ALERTS, FORUM_EVENTS};
 use modstream_proto::v1::responsiveness_server::ResponsivenessServer;
+use modstream_runtime::OwnedTask;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -87,23 +88,31 @@ pub async fn serve(
     );
     let subscription = bus.subscribe(&config.responsiveness.consumer_group, &[FORUM_EVENTS])?;
     let (stop, stopped) = watch::channel(false);
-    let consumer = tokio::spawn(consume::run(
+    let caught_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let consumer = OwnedTask::spawn(consume::run(
         subscription,
         store.clone(),
         alerts.clone(),
         metrics,
+        caught_up.clone(),
         stopped.clone(),
     ));
-    let timer = tokio::spawn(alerts::run_timer(
+    let timer = OwnedTask::spawn(alerts::run_timer(
         alerts.clone(),
         store.clone(),
         Duration::from_millis(config.responsiveness.alert_check_interval_ms.max(10)),
+        caught_up,
         stopped,
     ));
 
     let queries = Queries {
         store: store.clone(),
         alerts,
+        thresholds: config
+            .forums
+            .iter()
+            .map(|f| (f.id.clone(), f.alerts))
+            .collect(),
         keys: modstream_auth::ForumKeys::from_config(&config.forums)?,
         targets: config
             .forums
@@ -128,8 +137,8 @@ pub async fn serve(
         .await;
 
     let _ = stop.send(true);
-    consumer.await.context("the consumer task failed")?;
-    timer.await.context("the alert timer failed")?;
+    consumer.join().await.context("the consumer task failed")?;
+    timer.join().await.context("the alert timer failed")?;
     store.flush().await?;
     tracing::info!("responsiveness stopped");
     served.map_err(Into::into)

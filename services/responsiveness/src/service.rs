@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use modstream_auth::ForumKeys;
 use modstream_clock::SharedClock;
+use modstream_config::AlertThresholds;
 use modstream_proto::convert;
 use modstream_proto::v1::{
     Benchmark, FederationFigures, ForumStats, ListUnansweredRequest, StatsRequest,
@@ -30,6 +31,7 @@ const MAX_LIST: u32 = 1_000;
 pub struct Queries {
     pub(crate) store: Arc<Store>,
     pub(crate) alerts: Arc<Alerts>,
+    pub(crate) thresholds: HashMap<String, AlertThresholds>,
     pub(crate) keys: ForumKeys,
     /// Reply target per forum, in milliseconds.
     pub(crate) targets: HashMap<String, i64>,
@@ -92,6 +94,23 @@ impl Queries {
         stats.to = Some(convert::timestamp(to));
         Ok(stats)
     }
+}
+
+/// The wait a post is measured against for urgency: its first alert
+/// threshold (nudge, else escalate), else the forum's reply target.
+fn urgency_threshold_ms(thresholds: &AlertThresholds, new_member: bool, target_ms: i64) -> i64 {
+    let (nudge, escalate) = if new_member {
+        (
+            thresholds.new_member_nudge_minutes,
+            thresholds.new_member_escalate_minutes,
+        )
+    } else {
+        (thresholds.nudge_minutes, thresholds.escalate_minutes)
+    };
+    [nudge, escalate]
+        .into_iter()
+        .find(|m| *m > 0)
+        .map_or(target_ms, |m| m as i64 * 60_000)
 }
 
 /// Fewest forums whose figures may be combined into a federation median, so
@@ -219,13 +238,15 @@ impl Responsiveness for Queries {
             0 => DEFAULT_LIST,
             n => n.min(MAX_LIST),
         } as usize;
-        let mut waiting = self.store.unanswered(&r.forum_id)?;
-        let total = waiting.len() as u64;
-        // Most urgent first: the longest wait (earliest visible).
-        waiting.sort_by_key(|(thread, visible)| (*visible, thread.clone()));
         let now = self.now_ms();
-        let mut posts = Vec::with_capacity(limit.min(waiting.len()));
-        for (thread_id, visible) in waiting.into_iter().take(limit) {
+        let thresholds = self
+            .thresholds
+            .get(&r.forum_id)
+            .copied()
+            .unwrap_or_default();
+        let target = self.targets.get(&r.forum_id).copied().unwrap_or(3_600_000);
+        let mut posts = Vec::new();
+        for (thread_id, visible) in self.store.unanswered(&r.forum_id)? {
             let Some(thread) = self.store.thread(&r.forum_id, &thread_id)? else {
                 continue;
             };
@@ -238,6 +259,20 @@ impl Responsiveness for Queries {
                 author_is_new: post.first_post_in_forum,
             });
         }
+        let total = posts.len() as u64;
+        // Most urgent first: the largest share of its own alert threshold
+        // used up, so a new member's first post (shorter threshold) comes
+        // before an older post with a longer one.
+        let urgency = |p: &UnansweredPost| {
+            let allowed = urgency_threshold_ms(&thresholds, p.author_is_new, target).max(1);
+            (p.age_ms as f64 / allowed as f64, p.age_ms)
+        };
+        posts.sort_by(|a, b| {
+            urgency(b)
+                .partial_cmp(&urgency(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        posts.truncate(limit);
         Ok(Response::new(UnansweredPosts { posts, total }))
     }
 }
