@@ -16,9 +16,10 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         .current_dir(dir.path())
         .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_LOG", "warn")
+        // Debug logs too: they must not carry member ids either.
+        .env("MODSTREAM_LOG", "debug")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
 
@@ -26,10 +27,15 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
     let (lines_tx, lines) = mpsc::channel::<String>();
     let stdout = up.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            all.push(line.clone());
             let _ = lines_tx.send(line);
         }
+        all
     });
+    let stderr = up.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || BufReader::new(stderr).lines().map_while(Result::ok).collect::<Vec<_>>());
     let mut printed = Vec::new();
     let endpoint = |printed: &[String], name: &str| {
         printed
@@ -209,4 +215,17 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         dir.path().join("modstream-data/bus").is_dir(),
         "the embedded log lives in the data dir"
     );
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
