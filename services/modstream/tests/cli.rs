@@ -35,7 +35,12 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         all
     });
     let stderr = up.stderr.take().unwrap();
-    let errors = std::thread::spawn(move || BufReader::new(stderr).lines().map_while(Result::ok).collect::<Vec<_>>());
+    let errors = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
     let mut printed = Vec::new();
     let endpoint = |printed: &[String], name: &str| {
         printed
@@ -78,7 +83,7 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
             "--id",
             "cli-1",
             "--author",
-            "member-1",
+            "cli-member-7Q2XK",
             "--body",
             "Trying modstream from a terminal.",
         ])
@@ -139,7 +144,7 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
             "--thread",
             "cli-1",
             "--author",
-            "member-2",
+            "cli-member-9VW4P",
             "--body",
             "Welcome! Glad you tried it.",
         ])
@@ -210,11 +215,40 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         .expect("modstream up stopped within 30 s")
         .unwrap();
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
-    reader.join().unwrap();
+    let mut printed = reader.join().unwrap();
+    printed.extend(errors.join().unwrap());
     assert!(
         dir.path().join("modstream-data/bus").is_dir(),
         "the embedded log lives in the data dir"
     );
+
+    // Raw member ids appear in nothing modstream wrote: not its logs (at
+    // debug), not the bus, not any service's state. The post text is on
+    // disk, so the scan can see what it looks for.
+    let raw_ids = ["cli-member-7Q2XK", "cli-member-9VW4P"];
+    assert!(
+        printed.iter().any(|l| l.contains("publishing")),
+        "debug logs were captured"
+    );
+    for line in &printed {
+        assert!(
+            !raw_ids.iter().any(|id| line.contains(id)),
+            "a member id in the logs: {line}"
+        );
+    }
+    let mut text_seen = false;
+    for file in files_under(&dir.path().join("modstream-data")) {
+        let bytes = std::fs::read(&file).unwrap();
+        for id in raw_ids {
+            assert!(
+                !bytes.windows(id.len()).any(|w| w == id.as_bytes()),
+                "{id} in {}",
+                file.display()
+            );
+        }
+        text_seen |= bytes.windows(11).any(|w| w == b"Trying mods");
+    }
+    assert!(text_seen, "the scan must be able to see stored text");
 }
 
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
