@@ -86,6 +86,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             pseudonym_secret_file: None,
             reply_target_minutes: 30,
             alerts: Default::default(),
+            risk: Default::default(),
         },
         ForumConfig {
             id: BETA.into(),
@@ -95,6 +96,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             pseudonym_secret_file: None,
             reply_target_minutes: 30,
             alerts: Default::default(),
+            risk: Default::default(),
         },
         ForumConfig {
             id: GAMMA.into(),
@@ -104,6 +106,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             pseudonym_secret_file: None,
             reply_target_minutes: 30,
             alerts: Default::default(),
+            risk: Default::default(),
         },
     ];
     config

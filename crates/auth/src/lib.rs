@@ -105,6 +105,7 @@ mod tests {
             pseudonym_secret_file: None,
             reply_target_minutes: 60,
             alerts: Default::default(),
+            risk: Default::default(),
         };
         ForumKeys::from_config(&[forum("a", "key-a"), forum("b", "key-b")]).unwrap()
     }

@@ -43,6 +43,7 @@ impl Config {
                     pseudonym_secret_file: None,
                     reply_target_minutes: crate::defaults::reply_target_minutes(),
                     alerts: Default::default(),
+                    risk: Default::default(),
                 })
                 .collect(),
             ..Self::default()

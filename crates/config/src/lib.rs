@@ -155,6 +155,11 @@ pub struct ForumConfig {
     /// When an unanswered post raises alerts.
     #[serde(default)]
     pub alerts: AlertThresholds,
+    /// How this forum adjusts risk assessment: extra terms, disabled rules,
+    /// the lowest level escalated (`modstream classify --options` reads the
+    /// same table from a file).
+    #[serde(default)]
+    pub risk: modstream_risk::AssessorOptions,
 }
 
 /// How long a visible post may wait for its first reply before an alert.
@@ -401,6 +406,9 @@ impl Config {
                 }
             }
             forum.pseudonym_secret()?;
+            modstream_risk::Assessor::with_options(&forum.risk).map_err(|err| {
+                ConfigError::Invalid(format!("forum {:?}: risk: {err}", forum.id))
+            })?;
         }
         Ok(())
     }
@@ -507,5 +515,10 @@ mod tests {
         assert_eq!(config.forums[0].alerts, AlertThresholds::default());
         assert_eq!(config.forums[1].alerts.escalate_minutes, 0);
         assert_eq!(config.forums[1].reply_target_minutes, 240);
+        assert_eq!(
+            config.forums[0].risk.extra_terms.len(),
+            1,
+            "[[forums.risk.extra_terms]] parsed"
+        );
     }
 }

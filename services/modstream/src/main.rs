@@ -4,8 +4,10 @@
 //!   embedded log or Kafka).
 //! - `modstream client ...`: publish events to a running gateway from a
 //!   terminal.
+//! - `modstream classify`: risk assessment of JSON lines on stdin.
 //! - `modstream hash-key KEY`: the hash to put in `api_key_sha256`.
 
+mod classify;
 mod client;
 mod up;
 
@@ -35,6 +37,9 @@ enum Command {
     },
     /// Publish events to a running gateway.
     Client(Box<client::ClientArgs>),
+    /// Assess the risk in posts: JSON lines {"id", "text"} on stdin, one
+    /// JSON line per post on stdout (level, escalate, reasons).
+    Classify(classify::ClassifyArgs),
     /// Print the SHA-256 of an API key, for `api_key_sha256` in the config.
     HashKey { key: String },
 }
@@ -46,6 +51,7 @@ fn main() -> anyhow::Result<()> {
             println!("{}", modstream_config::api_key_hash(&key));
             Ok(())
         }
+        Command::Classify(args) => classify::run(args),
         Command::Up { config } => runtime()?.block_on(up::up(config)),
         Command::Client(args) => {
             // A refused event is an answer, not a crash: one clear line.
