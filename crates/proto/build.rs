@@ -17,6 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "modstream/v1/events.proto",
         "modstream/v1/ingest.proto",
         "modstream/v1/responsiveness.proto",
+        "modstream/v1/safeguarding.proto",
     ];
     for file in files {
         println!("cargo:rerun-if-changed={}", root.join(file).display());

@@ -83,30 +83,24 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             name: "Alpha test forum".into(),
             api_key_sha256: vec![api_key_hash(ALPHA_KEY)],
             pseudonym_secret: Some("11".repeat(32)),
-            pseudonym_secret_file: None,
             reply_target_minutes: 30,
-            alerts: Default::default(),
-            risk: Default::default(),
+            ..Default::default()
         },
         ForumConfig {
             id: BETA.into(),
             name: "Beta test forum".into(),
             api_key_sha256: vec![api_key_hash(BETA_KEY)],
             pseudonym_secret: Some("22".repeat(32)),
-            pseudonym_secret_file: None,
             reply_target_minutes: 30,
-            alerts: Default::default(),
-            risk: Default::default(),
+            ..Default::default()
         },
         ForumConfig {
             id: GAMMA.into(),
             name: "Gamma test forum".into(),
             api_key_sha256: vec![api_key_hash(GAMMA_KEY)],
             pseudonym_secret: Some("33".repeat(32)),
-            pseudonym_secret_file: None,
             reply_target_minutes: 30,
-            alerts: Default::default(),
-            risk: Default::default(),
+            ..Default::default()
         },
     ];
     config

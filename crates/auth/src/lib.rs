@@ -1,9 +1,13 @@
-//! Forum API key authentication, shared by every modstream gRPC service.
+//! Credentials, shared by every modstream gRPC service.
 //!
-//! Keys are configured only as SHA-256 hashes (`api_key_sha256`); a presented
-//! key (`authorization: Bearer <key>`) is hashed and looked up. The key
-//! decides the forum: a call can only ever act for the forum its key belongs
-//! to, whatever its request says.
+//! Every credential is configured only as a SHA-256 hash; a presented one
+//! (`authorization: Bearer <secret>`) is hashed and looked up. The credential
+//! decides who calls: a call can only ever act for the forum (or moderator)
+//! its credential belongs to, whatever its request says.
+//!
+//! - [`ForumKeys`]: forum platforms' API keys (`api_key_sha256`);
+//! - [`ModeratorKeys`]: moderators' console tokens (`moderators.token_sha256`);
+//! - [`AdminKeys`]: forum admins' keys (`admin_key_sha256`).
 
 use std::collections::HashMap;
 
@@ -60,19 +64,7 @@ impl ForumKeys {
 
     /// The forum whose key the call presents.
     pub fn authenticate(&self, metadata: &MetadataMap) -> Result<&str, AuthError> {
-        let header = metadata.get("authorization").ok_or_else(|| {
-            AuthError::Unauthenticated("missing `authorization: Bearer <forum API key>`".into())
-        })?;
-        let key = header
-            .to_str()
-            .ok()
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|key| !key.is_empty())
-            .ok_or_else(|| {
-                AuthError::Unauthenticated("authorization must be `Bearer <forum API key>`".into())
-            })?;
-        let hash: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+        let hash = bearer_hash(metadata, "forum API key")?;
         self.by_hash
             .get(&hash)
             .map(String::as_str)
@@ -92,6 +84,120 @@ impl ForumKeys {
     }
 }
 
+/// The secret a call presents as `authorization: Bearer <secret>`, hashed.
+fn bearer_hash(metadata: &MetadataMap, what: &str) -> Result<[u8; 32], AuthError> {
+    let header = metadata.get("authorization").ok_or_else(|| {
+        AuthError::Unauthenticated(format!("missing `authorization: Bearer <{what}>`"))
+    })?;
+    let secret = header
+        .to_str()
+        .ok()
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|secret| !secret.is_empty())
+        .ok_or_else(|| {
+            AuthError::Unauthenticated(format!("authorization must be `Bearer <{what}>`"))
+        })?;
+    Ok(Sha256::digest(secret.as_bytes()).into())
+}
+
+fn decode_hash(hash: &str, owner: &str) -> Result<[u8; 32], ConfigError> {
+    hex::decode(hash)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "{owner}: a credential hash is not 64 hex characters"
+            ))
+        })
+}
+
+/// A moderator, as a console token identifies them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Moderator {
+    pub forum_id: String,
+    pub moderator_id: String,
+}
+
+/// Which moderator each configured console token belongs to.
+#[derive(Debug, Clone, Default)]
+pub struct ModeratorKeys {
+    by_hash: HashMap<[u8; 32], Moderator>,
+}
+
+impl ModeratorKeys {
+    pub fn from_config(forums: &[ForumConfig]) -> Result<Self, ConfigError> {
+        let mut by_hash = HashMap::new();
+        for forum in forums {
+            for moderator in &forum.moderators {
+                let owner = format!("forum {:?} moderator {:?}", forum.id, moderator.id);
+                for hash in &moderator.token_sha256 {
+                    let who = Moderator {
+                        forum_id: forum.id.clone(),
+                        moderator_id: moderator.id.clone(),
+                    };
+                    if by_hash.insert(decode_hash(hash, &owner)?, who).is_some() {
+                        return Err(ConfigError::Invalid(format!(
+                            "{owner}: a token hash is used by more than one moderator"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(Self { by_hash })
+    }
+
+    /// The moderator whose token the call presents.
+    pub fn authenticate(&self, metadata: &MetadataMap) -> Result<&Moderator, AuthError> {
+        let hash = bearer_hash(metadata, "moderator token")?;
+        self.by_hash
+            .get(&hash)
+            .ok_or_else(|| AuthError::Unauthenticated("the moderator token is not valid".into()))
+    }
+}
+
+/// Which forum each configured admin key belongs to.
+#[derive(Debug, Clone, Default)]
+pub struct AdminKeys {
+    by_hash: HashMap<[u8; 32], String>,
+}
+
+impl AdminKeys {
+    pub fn from_config(forums: &[ForumConfig]) -> Result<Self, ConfigError> {
+        let mut by_hash = HashMap::new();
+        for forum in forums {
+            let owner = format!("forum {:?} admin_key_sha256", forum.id);
+            for hash in &forum.admin_key_sha256 {
+                if by_hash
+                    .insert(decode_hash(hash, &owner)?, forum.id.clone())
+                    .is_some()
+                {
+                    return Err(ConfigError::Invalid(format!(
+                        "{owner}: an admin key hash is used by more than one forum"
+                    )));
+                }
+            }
+        }
+        Ok(Self { by_hash })
+    }
+
+    /// The forum of the call's admin key, which must be `forum_id`.
+    pub fn authorize(&self, metadata: &MetadataMap, forum_id: &str) -> Result<(), AuthError> {
+        let hash = bearer_hash(metadata, "forum admin key")?;
+        let own = self
+            .by_hash
+            .get(&hash)
+            .ok_or_else(|| AuthError::Unauthenticated("the admin key is not valid".into()))?;
+        if own == forum_id {
+            Ok(())
+        } else {
+            Err(AuthError::PermissionDenied(format!(
+                "forum_id: this admin key is for forum {own:?}, not {forum_id:?}"
+            )))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,13 +205,9 @@ mod tests {
     fn keys() -> ForumKeys {
         let forum = |id: &str, key: &str| ForumConfig {
             id: id.into(),
-            name: String::new(),
             api_key_sha256: vec![modstream_config::api_key_hash(key)],
             pseudonym_secret: Some("00".repeat(32)),
-            pseudonym_secret_file: None,
-            reply_target_minutes: 60,
-            alerts: Default::default(),
-            risk: Default::default(),
+            ..Default::default()
         };
         ForumKeys::from_config(&[forum("a", "key-a"), forum("b", "key-b")]).unwrap()
     }
@@ -135,6 +237,40 @@ mod tests {
         ));
         assert!(matches!(
             keys.authenticate(&MetadataMap::new()),
+            Err(AuthError::Unauthenticated(_))
+        ));
+    }
+
+    #[test]
+    fn moderator_tokens_and_admin_keys_name_their_owner() {
+        let forum = ForumConfig {
+            id: "a".into(),
+            admin_key_sha256: vec![modstream_config::api_key_hash("admin-a")],
+            moderators: vec![modstream_config::ModeratorConfig {
+                id: "ana".into(),
+                name: String::new(),
+                token_sha256: vec![modstream_config::api_key_hash("tok-ana")],
+            }],
+            ..Default::default()
+        };
+        let moderators = ModeratorKeys::from_config(std::slice::from_ref(&forum)).unwrap();
+        let ana = moderators.authenticate(&with("Bearer tok-ana")).unwrap();
+        assert_eq!(
+            (ana.forum_id.as_str(), ana.moderator_id.as_str()),
+            ("a", "ana")
+        );
+        assert!(matches!(
+            moderators.authenticate(&with("Bearer admin-a")),
+            Err(AuthError::Unauthenticated(_))
+        ));
+        let admins = AdminKeys::from_config(&[forum]).unwrap();
+        assert!(admins.authorize(&with("Bearer admin-a"), "a").is_ok());
+        assert!(matches!(
+            admins.authorize(&with("Bearer admin-a"), "b"),
+            Err(AuthError::PermissionDenied(_))
+        ));
+        assert!(matches!(
+            admins.authorize(&with("Bearer tok-ana"), "a"),
             Err(AuthError::Unauthenticated(_))
         ));
     }

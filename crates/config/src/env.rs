@@ -15,11 +15,16 @@ const KNOWN: &[&str] = &[
     "MODSTREAM_BUS_DELIVERY_TIMEOUT_MS",
     "MODSTREAM_GATEWAY_LISTEN",
     "MODSTREAM_RESPONSIVENESS_LISTEN",
+    "MODSTREAM_SAFEGUARDING_LISTEN",
     "MODSTREAM_LOG",
 ];
 
 /// Variables for modstream's tools, not the services' config.
-const TOOLS: &[&str] = &["MODSTREAM_API_KEY"];
+const TOOLS: &[&str] = &[
+    "MODSTREAM_API_KEY",
+    "MODSTREAM_MODERATOR_TOKEN",
+    "MODSTREAM_ADMIN_KEY",
+];
 
 pub(crate) fn apply(
     config: &mut Config,
@@ -53,6 +58,11 @@ pub(crate) fn apply(
             }
             "MODSTREAM_RESPONSIVENESS_LISTEN" => {
                 config.responsiveness.listen = value
+                    .parse()
+                    .map_err(|e| bad(format!("not an address: {e}")))?
+            }
+            "MODSTREAM_SAFEGUARDING_LISTEN" => {
+                config.safeguarding.listen = value
                     .parse()
                     .map_err(|e| bad(format!("not an address: {e}")))?
             }

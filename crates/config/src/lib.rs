@@ -21,7 +21,20 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-pub use demo::{DEMO_FORUMS, DemoForum};
+pub use demo::{DEMO_FORUMS, DemoForum, DemoModerator};
+
+/// The demo's extra risk term (as in `modstream.example.toml`).
+fn demo_risk_options() -> modstream_risk::AssessorOptions {
+    modstream_risk::AssessorOptions {
+        extra_terms: vec![modstream_risk::ExtraTerm {
+            id: "riverside.big-sleep".into(),
+            pattern: "\\bthe big sleep\\b".into(),
+            level: modstream_risk::Level::High,
+            description: "local slang for suicide".into(),
+        }],
+        ..Default::default()
+    }
+}
 
 /// The whole deployment's configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +50,8 @@ pub struct Config {
     pub gateway: GatewayConfig,
     #[serde(default)]
     pub responsiveness: ResponsivenessConfig,
+    #[serde(default)]
+    pub safeguarding: SafeguardingConfig,
     #[serde(default)]
     pub telemetry: TelemetryConfig,
     /// The forums (tenants) this deployment serves.
@@ -109,6 +124,22 @@ pub struct ResponsivenessConfig {
     pub alert_check_interval_ms: u64,
 }
 
+/// The safeguarding service (crisis escalations, rosters, forum actions).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafeguardingConfig {
+    /// Address of its gRPC APIs (moderators, rosters, forum actions). Port 0
+    /// picks a free port.
+    #[serde(default = "defaults::safeguarding_listen")]
+    pub listen: SocketAddr,
+    /// Its consumer group on the bus.
+    #[serde(default = "defaults::safeguarding_group")]
+    pub consumer_group: String,
+    /// How often acknowledgement deadlines are checked, in milliseconds.
+    #[serde(default = "defaults::deadline_check_interval_ms")]
+    pub deadline_check_interval_ms: u64,
+}
+
 /// Logs and traces.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,7 +160,7 @@ pub enum LogFormat {
 }
 
 /// One forum (tenant).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForumConfig {
     /// The forum's id, as platforms send it in every event.
@@ -160,6 +191,95 @@ pub struct ForumConfig {
     /// same table from a file).
     #[serde(default)]
     pub risk: modstream_risk::AssessorOptions,
+    /// The forum's moderators, who receive crisis escalations.
+    #[serde(default)]
+    pub moderators: Vec<ModeratorConfig>,
+    /// Hex SHA-256 of each forum admin key (rosters). Make one with
+    /// `modstream hash-key`.
+    #[serde(default)]
+    pub admin_key_sha256: Vec<String>,
+    /// How crisis escalations are handled for this forum.
+    #[serde(default)]
+    pub safeguarding: ForumSafeguarding,
+    /// The moderators' weekly rota, until an admin replaces it through the
+    /// `Rosters` API (the API's roster then wins, also after restarts).
+    #[serde(default)]
+    pub roster: Option<RosterConfig>,
+}
+
+/// One moderator of a forum.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeratorConfig {
+    /// Their id within the forum, as rosters and escalations name them.
+    pub id: String,
+    /// A display name for consoles and dashboards.
+    #[serde(default)]
+    pub name: String,
+    /// Hex SHA-256 of each of their console tokens.
+    pub token_sha256: Vec<String>,
+}
+
+/// A forum's safeguarding policy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForumSafeguarding {
+    /// Minutes a crisis escalation may wait for an acknowledgement before it
+    /// is re-escalated.
+    #[serde(default = "defaults::crisis_ack_minutes")]
+    pub crisis_ack_minutes: u64,
+    /// The same for a high-severity escalation.
+    #[serde(default = "defaults::high_ack_minutes")]
+    pub high_ack_minutes: u64,
+    /// Most open crisis escalations one moderator is given at once.
+    #[serde(default = "defaults::max_open_crisis_per_moderator")]
+    pub max_open_crisis_per_moderator: u32,
+    /// The federation partner whose moderators cover this forum when none of
+    /// its own are available (another forum's id in this deployment).
+    #[serde(default)]
+    pub partner_forum: Option<String>,
+    /// What the forum shows a member in crisis, e.g. "Samaritans: call 116
+    /// 123 (free, 24/7)".
+    #[serde(default = "defaults::crisis_resources")]
+    pub crisis_resources: Vec<String>,
+}
+
+impl Default for ForumSafeguarding {
+    fn default() -> Self {
+        Self {
+            crisis_ack_minutes: defaults::crisis_ack_minutes(),
+            high_ack_minutes: defaults::high_ack_minutes(),
+            max_open_crisis_per_moderator: defaults::max_open_crisis_per_moderator(),
+            partner_forum: None,
+            crisis_resources: defaults::crisis_resources(),
+        }
+    }
+}
+
+/// A forum's rota in its own time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterConfig {
+    /// IANA time zone, e.g. "Europe/London" (daylight saving is followed).
+    pub time_zone: String,
+    #[serde(default)]
+    pub shifts: Vec<ShiftConfig>,
+}
+
+/// A weekly shift on one or more days.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftConfig {
+    /// "mon" .. "sun", or "daily".
+    pub days: Vec<String>,
+    /// "HH:MM" local time. A shift whose end is before its start runs past
+    /// midnight; "00:00" to "24:00" is the whole day.
+    pub start: String,
+    pub end: String,
+    pub moderators: Vec<String>,
+    /// The shift lead, who is told when nobody acknowledges in time.
+    #[serde(default)]
+    pub lead: Option<String>,
 }
 
 /// How long a visible post may wait for its first reply before an alert.
@@ -250,6 +370,31 @@ pub(crate) mod defaults {
     pub fn alert_check_interval_ms() -> u64 {
         1_000
     }
+    pub fn safeguarding_listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 50053))
+    }
+    pub fn safeguarding_group() -> String {
+        "modstream.safeguarding".to_owned()
+    }
+    pub fn deadline_check_interval_ms() -> u64 {
+        1_000
+    }
+    pub fn crisis_ack_minutes() -> u64 {
+        5
+    }
+    pub fn high_ack_minutes() -> u64 {
+        30
+    }
+    pub fn max_open_crisis_per_moderator() -> u32 {
+        3
+    }
+    pub fn crisis_resources() -> Vec<String> {
+        vec![
+            "Samaritans: call 116 123 (free, any time)".to_owned(),
+            "Shout: text SHOUT to 85258".to_owned(),
+            "In an emergency call 999".to_owned(),
+        ]
+    }
     pub fn log_filter() -> String {
         "info".to_owned()
     }
@@ -293,6 +438,16 @@ impl Default for ResponsivenessConfig {
     }
 }
 
+impl Default for SafeguardingConfig {
+    fn default() -> Self {
+        Self {
+            listen: defaults::safeguarding_listen(),
+            consumer_group: defaults::safeguarding_group(),
+            deadline_check_interval_ms: defaults::deadline_check_interval_ms(),
+        }
+    }
+}
+
 impl Default for TelemetryConfig {
     fn default() -> Self {
         Self {
@@ -309,6 +464,7 @@ impl Default for Config {
             bus: BusConfig::default(),
             gateway: GatewayConfig::default(),
             responsiveness: ResponsivenessConfig::default(),
+            safeguarding: SafeguardingConfig::default(),
             telemetry: TelemetryConfig::default(),
             forums: Vec::new(),
         }
@@ -398,7 +554,7 @@ impl Config {
                 return invalid(format!("forum {:?} has no api_key_sha256", forum.id));
             }
             for hash in &forum.api_key_sha256 {
-                if hex::decode(hash).map(|b| b.len()) != Ok(32) {
+                if !is_sha256_hex(hash) {
                     return invalid(format!(
                         "forum {:?}: api_key_sha256 entries must be 64 hex characters (use `modstream hash-key`)",
                         forum.id
@@ -406,6 +562,7 @@ impl Config {
                 }
             }
             forum.pseudonym_secret()?;
+            forum.validate_safeguarding(self)?;
             modstream_risk::Assessor::with_options(&forum.risk).map_err(|err| {
                 ConfigError::Invalid(format!("forum {:?}: risk: {err}", forum.id))
             })?;
@@ -440,6 +597,76 @@ impl ForumConfig {
                 self.id
             ))),
         }
+    }
+}
+
+fn is_sha256_hex(hash: &str) -> bool {
+    hex::decode(hash).map(|b| b.len()) == Ok(32)
+}
+
+impl ForumConfig {
+    /// Moderators, admin keys, partner and roster: what the safeguarding
+    /// service relies on.
+    fn validate_safeguarding(&self, config: &Config) -> Result<(), ConfigError> {
+        let invalid =
+            |msg: String| Err(ConfigError::Invalid(format!("forum {:?}: {msg}", self.id)));
+        let mut ids = HashSet::new();
+        for moderator in &self.moderators {
+            if moderator.id.is_empty() || moderator.id.len() > config.gateway.max_id_bytes {
+                return invalid(format!(
+                    "moderator id {:?} must be 1 to {} bytes",
+                    moderator.id, config.gateway.max_id_bytes
+                ));
+            }
+            if !ids.insert(moderator.id.as_str()) {
+                return invalid(format!("moderator {:?} is listed twice", moderator.id));
+            }
+            if moderator.token_sha256.is_empty()
+                || !moderator.token_sha256.iter().all(|h| is_sha256_hex(h))
+            {
+                return invalid(format!(
+                    "moderator {:?}: token_sha256 needs at least one 64-hex-character hash (use `modstream hash-key`)",
+                    moderator.id
+                ));
+            }
+        }
+        if !self.admin_key_sha256.iter().all(|h| is_sha256_hex(h)) {
+            return invalid(
+                "admin_key_sha256 entries must be 64 hex characters (use `modstream hash-key`)"
+                    .into(),
+            );
+        }
+        let policy = &self.safeguarding;
+        if policy.crisis_ack_minutes == 0 || policy.high_ack_minutes == 0 {
+            return invalid(
+                "safeguarding: acknowledgement deadlines must be at least 1 minute".into(),
+            );
+        }
+        if policy.max_open_crisis_per_moderator == 0 {
+            return invalid("safeguarding.max_open_crisis_per_moderator must be at least 1".into());
+        }
+        if let Some(partner) = &policy.partner_forum {
+            if partner == &self.id {
+                return invalid("safeguarding.partner_forum cannot be the forum itself".into());
+            }
+            if !config.forums.iter().any(|f| &f.id == partner) {
+                return invalid(format!(
+                    "safeguarding.partner_forum {partner:?} is not a configured forum"
+                ));
+            }
+        }
+        if let Some(roster) = &self.roster {
+            for shift in &roster.shifts {
+                for id in shift.moderators.iter().chain(&shift.lead) {
+                    if !ids.contains(id.as_str()) {
+                        return invalid(format!(
+                            "roster: {id:?} is not one of this forum's moderators"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -510,6 +737,19 @@ mod tests {
         for (a, b) in config.forums.iter().zip(&demo.forums) {
             assert_eq!(a.id, b.id);
             assert_eq!(a.api_key_sha256, b.api_key_sha256);
+            assert_eq!(a.admin_key_sha256, b.admin_key_sha256);
+            assert_eq!(a.alerts, b.alerts);
+            assert_eq!(a.reply_target_minutes, b.reply_target_minutes);
+            assert_eq!(a.safeguarding, b.safeguarding);
+            assert_eq!(a.roster, b.roster);
+            assert_eq!(a.risk, b.risk);
+            let ids = |f: &ForumConfig| {
+                f.moderators
+                    .iter()
+                    .map(|m| (m.id.clone(), m.token_sha256.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(a), ids(b));
         }
         // [forums.alerts] belongs to the forum above it.
         assert_eq!(config.forums[0].alerts, AlertThresholds::default());

@@ -25,6 +25,11 @@ pub mod topics {
     /// Unanswered-post alerts raised and resolved by the responsiveness
     /// service, keyed by forum and thread.
     pub const ALERTS: &str = "modstream.alerts.v1";
+    /// Escalation lifecycle events (`EscalationEvent`) written by the
+    /// safeguarding service, keyed by forum and escalation.
+    pub const ESCALATIONS: &str = "modstream.escalations.v1";
+    /// Actions for forum platforms (`ForumAction`), keyed by forum and thread.
+    pub const FORUM_ACTIONS: &str = "modstream.forum-actions.v1";
     /// Consumer group of the responsiveness service.
     pub const RESPONSIVENESS_GROUP: &str = "modstream.responsiveness";
 }

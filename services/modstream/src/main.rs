@@ -1,14 +1,16 @@
 //! `modstream`: every service in one process, plus tools.
 //!
-//! - `modstream up`: run the whole system (today: the ingest gateway on the
-//!   embedded log or Kafka).
+//! - `modstream up`: run the whole system (gateway, responsiveness,
+//!   safeguarding) on the embedded log or Kafka.
 //! - `modstream client ...`: publish events to a running gateway from a
-//!   terminal.
+//!   terminal, and query the responsiveness service.
+//! - `modstream console`: a moderator's terminal console for escalations.
 //! - `modstream classify`: risk assessment of JSON lines on stdin.
 //! - `modstream hash-key KEY`: the hash to put in `api_key_sha256`.
 
 mod classify;
 mod client;
+mod console;
 mod up;
 
 use std::path::PathBuf;
@@ -37,6 +39,9 @@ enum Command {
     },
     /// Publish events to a running gateway.
     Client(Box<client::ClientArgs>),
+    /// A moderator's console: escalations as they arrive; acknowledge,
+    /// resolve, add notes, hand over.
+    Console(console::ConsoleArgs),
     /// Assess the risk in posts: JSON lines {"id", "text"} on stdin, one
     /// JSON line per post on stdout (level, escalate, reasons).
     Classify(classify::ClassifyArgs),
@@ -53,6 +58,13 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Classify(args) => classify::run(args),
         Command::Up { config } => runtime()?.block_on(up::up(config)),
+        Command::Console(args) => {
+            if let Err(err) = runtime()?.block_on(console::run(args)) {
+                eprintln!("error: {err:#}");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Client(args) => {
             // A refused event is an answer, not a crash: one clear line.
             if let Err(err) = runtime()?.block_on(client::run(*args)) {

@@ -18,6 +18,7 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
             config.bus = overridden.bus;
             config.gateway = overridden.gateway;
             config.responsiveness = overridden.responsiveness;
+            config.safeguarding = overridden.safeguarding;
             config.telemetry = overridden.telemetry;
             config
         }
@@ -28,6 +29,18 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         println!("No --config given: running the built-in demo (not for real members).");
         for forum in DEMO_FORUMS {
             println!("  demo forum {:<12} API key {}", forum.id, forum.api_key);
+        }
+        for forum in DEMO_FORUMS {
+            println!(
+                "  demo forum {:<12} admin key {}",
+                forum.id, forum.admin_key
+            );
+            for moderator in forum.moderators {
+                println!(
+                    "  demo moderator {}/{:<5} console token {}",
+                    forum.id, moderator.id, moderator.token
+                );
+            }
         }
     }
     let bus_kind = if config.uses_embedded_bus() {
@@ -42,6 +55,9 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     let responsiveness = tokio::net::TcpListener::bind(config.responsiveness.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.responsiveness.listen))?;
+    let safeguarding = tokio::net::TcpListener::bind(config.safeguarding.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.safeguarding.listen))?;
     println!("modstream is up. Bus: {bus_kind}.");
     println!(
         "  gateway (gRPC ingest, health, reflection): {}",
@@ -52,8 +68,13 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         responsiveness.local_addr()?
     );
     println!(
+        "  safeguarding (gRPC moderation, rosters, forum actions, health): {}",
+        safeguarding.local_addr()?
+    );
+    println!(
         "Try: modstream client --key <API key> --forum <forum> post --author <member> --body \"...\""
     );
+    println!("     modstream console --token <moderator token>   (escalations as they arrive)");
     println!("Ctrl-C stops it cleanly.");
 
     // One signal drains every service.
@@ -72,7 +93,14 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     let clock = modstream_clock::system();
     let result = tokio::try_join!(
         modstream_gateway::serve(&config, bus.clone(), clock.clone(), gateway, stopped()),
-        modstream_responsiveness::serve(&config, bus, clock, responsiveness, stopped()),
+        modstream_responsiveness::serve(
+            &config,
+            bus.clone(),
+            clock.clone(),
+            responsiveness,
+            stopped()
+        ),
+        modstream_safeguarding::serve(&config, bus, clock, safeguarding, stopped()),
         async {
             tokio::select! {
                 result = signal => result,

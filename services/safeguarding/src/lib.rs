@@ -1,0 +1,149 @@
+//! The safeguarding service: posts from people who may be in crisis reach a
+//! human moderator on shift, and modstream keeps at it until one has
+//! acknowledged. modstream never hides or removes a post: it routes to
+//! humans, and asks the forum to show the author where to get help.
+//!
+//! It consumes the forum-events topic, assesses every post, reply and edit
+//! with `modstream-risk`, and serves three gRPC APIs (`modstream.v1`
+//! `Moderation`, `Rosters`, `ForumActions`).
+//!
+//! Modules:
+//! - [`roster`]: weekly shifts in a forum's time zone, overrides, who is on
+//!   shift at an instant, the next gap in cover;
+//! - [`routing`]: the fair choice of a moderator, with the crisis cap;
+//! - [`desk`]: the escalation state machine (open, join, notify,
+//!   acknowledge, resolve, hand over, re-escalate);
+//! - [`store`]: the sled state, written in atomic batches;
+//! - [`outbox`]: writes lifecycle events and forum actions to the bus;
+//! - [`consume`]: the bus consumer;
+//! - [`service`]: the gRPC APIs;
+//! - [`metrics`]: OpenTelemetry instruments.
+
+pub mod consume;
+pub mod desk;
+pub mod metrics;
+pub mod outbox;
+pub mod roster;
+pub mod routing;
+pub mod service;
+pub mod store;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use modstream_bus::Bus;
+use modstream_clock::SharedClock;
+use modstream_config::Config;
+use modstream_proto::topics::{ESCALATIONS, FORUM_ACTIONS, FORUM_EVENTS};
+use modstream_proto::v1::forum_actions_server::ForumActionsServer;
+use modstream_proto::v1::moderation_server::ModerationServer;
+use modstream_proto::v1::rosters_server::RostersServer;
+use modstream_runtime::OwnedTask;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::desk::Desk;
+use crate::service::{ForumActionsApi, ModerationApi, RostersApi};
+use crate::store::Store;
+
+/// sled's page cache for the safeguarding database.
+const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Opens the service's state under `<data_dir>/safeguarding`.
+pub fn open_store(config: &Config) -> anyhow::Result<Arc<Store>> {
+    let dir = config.data_dir.join("safeguarding");
+    let db = sled::Config::new()
+        .path(&dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot open {}", dir.display()))?;
+    Ok(Arc::new(Store::open(db)?))
+}
+
+/// Re-escalates due escalations every `every` until `stop` changes.
+pub async fn run_timer(desk: Arc<Desk>, every: Duration, mut stop: watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = ticks.tick() => {}
+        }
+        if let Err(err) = desk.check_deadlines().await {
+            // The deadline stays; the next tick tries again.
+            tracing::warn!(error = %err, "checking acknowledgement deadlines failed");
+        }
+    }
+}
+
+/// Consumes the bus and serves the APIs on `listener` until `shutdown`
+/// resolves; then stops consuming (committing what was applied), drains the
+/// APIs, writes what is queued to the bus and flushes the store.
+pub async fn serve(
+    config: &Config,
+    bus: Bus,
+    clock: SharedClock,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
+    bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS, FORUM_ACTIONS])
+        .await
+        .context("cannot create the safeguarding topics")?;
+    let store = open_store(config)?;
+    let outbox_ready = Arc::new(Notify::new());
+    let desk = Arc::new(Desk::new(
+        config,
+        store.clone(),
+        clock,
+        outbox_ready.clone(),
+    )?);
+    let subscription = bus.subscribe(&config.safeguarding.consumer_group, &[FORUM_EVENTS])?;
+    let (stop, stopped) = watch::channel(false);
+    let consumer = OwnedTask::spawn(consume::run(subscription, desk.clone(), stopped.clone()));
+    let timer = OwnedTask::spawn(run_timer(
+        desk.clone(),
+        Duration::from_millis(config.safeguarding.deadline_check_interval_ms.max(10)),
+        stopped.clone(),
+    ));
+    let publisher = OwnedTask::spawn(outbox::run(store.clone(), bus, outbox_ready, stopped));
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health
+        .set_serving::<ModerationServer<ModerationApi>>()
+        .await;
+    tracing::info!(%address, "safeguarding listening");
+    let draining = async {
+        shutdown.await;
+        health
+            .set_not_serving::<ModerationServer<ModerationApi>>()
+            .await;
+    };
+    let served = tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(ModerationServer::new(ModerationApi {
+            desk: desk.clone(),
+            keys: modstream_auth::ModeratorKeys::from_config(&config.forums)?,
+        }))
+        .add_service(RostersServer::new(RostersApi {
+            desk: desk.clone(),
+            keys: modstream_auth::AdminKeys::from_config(&config.forums)?,
+        }))
+        .add_service(ForumActionsServer::new(ForumActionsApi {
+            desk,
+            keys: modstream_auth::ForumKeys::from_config(&config.forums)?,
+        }))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining)
+        .await;
+
+    let _ = stop.send(true);
+    consumer.join().await.context("the consumer task failed")?;
+    timer.join().await.context("the deadline timer failed")?;
+    publisher.join().await.context("the outbox task failed")?;
+    store.flush().await?;
+    tracing::info!("safeguarding stopped");
+    served.map_err(Into::into)
+}
