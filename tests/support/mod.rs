@@ -8,7 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use modstream_bus::{Bus, BusOptions, Message, Subscription};
 use modstream_clock::SharedClock;
-use modstream_config::{Config, ForumConfig, api_key_hash};
+use modstream_config::{
+    Config, ForumConfig, ModeratorConfig, RosterConfig, ShiftConfig, api_key_hash,
+};
 use modstream_proto::convert;
 use modstream_proto::topics::FORUM_EVENTS;
 use modstream_proto::v1::{
@@ -27,6 +29,15 @@ pub const ALPHA_KEY: &str = "test-key-alpha-0d5c";
 pub const BETA_KEY: &str = "test-key-beta-81f2";
 pub const GAMMA: &str = "gamma";
 pub const GAMMA_KEY: &str = "test-key-gamma-3c07";
+
+/// Moderator console tokens and admin keys of the test forums (test-only).
+/// Alpha: ana and ben around the clock, ana leads. Beta: cai, never on
+/// shift; alpha's team is its partner.
+pub const ANA_TOKEN: &str = "test-token-alpha-ana-5e1a";
+pub const BEN_TOKEN: &str = "test-token-alpha-ben-07c3";
+pub const CAI_TOKEN: &str = "test-token-beta-cai-9d42";
+pub const ALPHA_ADMIN_KEY: &str = "test-admin-alpha-41bb";
+pub const BETA_ADMIN_KEY: &str = "test-admin-beta-c802";
 
 /// How long any wait in a test may take before it fails.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -49,6 +60,8 @@ pub struct System {
     server: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
     /// The responsiveness service, when started.
     pub responsiveness: Option<Service>,
+    /// The safeguarding service, when started.
+    pub safeguarding: Option<Service>,
 }
 
 /// A service running in this process on a loopback port.
@@ -77,6 +90,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
     config.bus.delivery_timeout_ms = 3_000;
     // Tests move a manual clock; look for due alerts often.
     config.responsiveness.alert_check_interval_ms = 20;
+    config.safeguarding.deadline_check_interval_ms = 20;
     config.forums = vec![
         ForumConfig {
             id: ALPHA.into(),
@@ -103,6 +117,27 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             ..Default::default()
         },
     ];
+    let moderator = |id: &str, token: &str| ModeratorConfig {
+        id: id.into(),
+        name: String::new(),
+        token_sha256: vec![api_key_hash(token)],
+    };
+    let (alpha, beta) = config.forums.split_at_mut(1);
+    alpha[0].moderators = vec![moderator("ana", ANA_TOKEN), moderator("ben", BEN_TOKEN)];
+    alpha[0].admin_key_sha256 = vec![api_key_hash(ALPHA_ADMIN_KEY)];
+    alpha[0].roster = Some(RosterConfig {
+        time_zone: "Europe/London".into(),
+        shifts: vec![ShiftConfig {
+            days: vec!["daily".into()],
+            start: "00:00".into(),
+            end: "24:00".into(),
+            moderators: vec!["ana".into(), "ben".into()],
+            lead: Some("ana".into()),
+        }],
+    });
+    beta[0].moderators = vec![moderator("cai", CAI_TOKEN)];
+    beta[0].admin_key_sha256 = vec![api_key_hash(BETA_ADMIN_KEY)];
+    beta[0].safeguarding.partner_forum = Some(ALPHA.into());
     config
 }
 
@@ -135,6 +170,7 @@ impl System {
             data_dir,
             server: None,
             responsiveness: None,
+            safeguarding: None,
         };
         system.start_gateway().await;
         system
@@ -228,6 +264,37 @@ impl System {
         self.responsiveness = Some(self.start_responsiveness_with(self.config.clone()).await);
     }
 
+    /// Starts a safeguarding service with `config` on this system's bus and
+    /// clock.
+    pub async fn start_safeguarding_with(&self, config: Config) -> Service {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let bus = self.bus.clone();
+        let clock = self.clock.clone();
+        let handle = tokio::spawn(async move {
+            modstream_safeguarding::serve(&config, bus, clock, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Service {
+            address,
+            stop,
+            handle,
+        }
+    }
+
+    /// Starts (or restarts) this system's safeguarding service.
+    pub async fn start_safeguarding(&mut self) {
+        if let Some(service) = self.safeguarding.take() {
+            service.stop().await;
+        }
+        self.safeguarding = Some(self.start_safeguarding_with(self.config.clone()).await);
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir.path().to_owned()
     }
@@ -267,7 +334,10 @@ impl Drop for System {
             let _ = stop.send(());
             handle.abort();
         }
-        if let Some(service) = self.responsiveness.take() {
+        for service in [self.responsiveness.take(), self.safeguarding.take()]
+            .into_iter()
+            .flatten()
+        {
             let _ = service.stop.send(());
             service.handle.abort();
         }

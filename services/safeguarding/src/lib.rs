@@ -116,8 +116,10 @@ pub async fn serve(
         .set_serving::<ModerationServer<ModerationApi>>()
         .await;
     tracing::info!(%address, "safeguarding listening");
+    let (close_streams, closing) = watch::channel(false);
     let draining = async {
         shutdown.await;
+        let _ = close_streams.send(true);
         health
             .set_not_serving::<ModerationServer<ModerationApi>>()
             .await;
@@ -127,6 +129,7 @@ pub async fn serve(
         .add_service(ModerationServer::new(ModerationApi {
             desk: desk.clone(),
             keys: modstream_auth::ModeratorKeys::from_config(&config.forums)?,
+            closing: closing.clone(),
         }))
         .add_service(RostersServer::new(RostersApi {
             desk: desk.clone(),
@@ -135,6 +138,7 @@ pub async fn serve(
         .add_service(ForumActionsServer::new(ForumActionsApi {
             desk,
             keys: modstream_auth::ForumKeys::from_config(&config.forums)?,
+            closing,
         }))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining)
         .await;

@@ -61,7 +61,10 @@ pub struct Roster {
 pub struct OnShift {
     /// Moderator ids on shift, sorted, no duplicates.
     pub moderators: Vec<String>,
-    /// The lead of a shift on now (the first shift, in roster order, covering t that has a lead; an override's lead wins when the override applies and has one).
+    /// The lead of a shift on now (the first shift, in roster order, covering
+    /// t that has a lead; an override's lead wins when the override applies
+    /// and has one). Named separately: the lead counts among `moderators`
+    /// only when the shift lists them there too.
     pub lead: Option<String>,
 }
 
@@ -192,7 +195,9 @@ impl Roster {
         }
     }
 
-    /// From the config file's roster. `known_moderators` are the forum's moderator ids; every id in shifts must be one of them.
+    /// From the config file's roster. `known_moderators` are the forum's
+    /// moderator ids; every id in shifts must be one of them. A shift on
+    /// several days becomes one weekly shift per day.
     pub fn from_config(
         forum_id: &str,
         config: &RosterConfig,
@@ -301,7 +306,8 @@ impl Roster {
         })
     }
 
-    /// The proto form (for GetRoster and for storage). `from_proto(&r.to_proto(), ..)` round-trips.
+    /// The proto form (for GetRoster and for storage).
+    /// `from_proto(&r.to_proto(), ..)` round-trips.
     pub fn to_proto(&self) -> v1::Roster {
         self.proto.clone()
     }
@@ -315,8 +321,11 @@ impl Roster {
         }
     }
 
-    /// The first stretch within [from, from + horizon) during which nobody is on shift, as (gap start, gap end), the end cut at from + horizon. Minute resolution is fine. None when covered throughout.
+    /// The first stretch within [from, from + horizon) during which nobody is
+    /// on shift, as (gap start, gap end), the end cut at from + horizon. None
+    /// when covered throughout.
     ///
+    /// Exact for every time zone in use today (see `next_candidate`).
     /// Horizons longer than a year are cut to a year.
     pub fn next_gap(
         &self,

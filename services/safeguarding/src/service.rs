@@ -16,6 +16,7 @@ use modstream_proto::v1::{
     moderation_server::Moderation, rosters_server::Rosters,
 };
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
@@ -42,6 +43,9 @@ const COVER_HORIZON: Duration = Duration::from_secs(24 * 3600);
 pub struct ModerationApi {
     pub(crate) desk: Arc<Desk>,
     pub(crate) keys: ModeratorKeys,
+    /// Flips when the service drains: open streams end, so a graceful stop
+    /// does not wait for consoles to hang up.
+    pub(crate) closing: watch::Receiver<bool>,
 }
 
 impl ModerationApi {
@@ -74,7 +78,7 @@ impl Moderation for ModerationApi {
         let presence: Presence = self.desk.connect(&who).await?;
         let backlog = self.desk.notices_after(&who, after)?;
         let desk = self.desk.clone();
-        let stream = async_stream(move |tx| async move {
+        let stream = async_stream(self.closing.clone(), move |tx| async move {
             let _presence = presence; // connected while the stream lives
             let mut last = after;
             for notice in backlog {
@@ -261,6 +265,7 @@ fn desk_now(desk: &Desk) -> std::time::SystemTime {
 pub struct ForumActionsApi {
     pub(crate) desk: Arc<Desk>,
     pub(crate) keys: ForumKeys,
+    pub(crate) closing: watch::Receiver<bool>,
 }
 
 #[tonic::async_trait]
@@ -278,7 +283,7 @@ impl ForumActions for ForumActionsApi {
         let mut live = self.desk.subscribe_actions();
         let backlog = self.desk.actions_after(&forum, after)?;
         let desk = self.desk.clone();
-        let stream = async_stream(move |tx| async move {
+        let stream = async_stream(self.closing.clone(), move |tx| async move {
             let mut last = after;
             for action in backlog {
                 last = action.sequence;
@@ -320,15 +325,21 @@ impl ForumActions for ForumActionsApi {
 }
 
 /// A response stream fed by a task that ends when the client goes away (its
-/// sends fail) or the producer ends.
-fn async_stream<T, F, Fut>(produce: F) -> BoxStream<T>
+/// sends fail), the producer ends, or the service starts closing.
+fn async_stream<T, F, Fut>(mut closing: watch::Receiver<bool>, produce: F) -> BoxStream<T>
 where
     T: Send + 'static,
     F: FnOnce(tokio::sync::mpsc::Sender<Result<T, Status>>) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let (tx, rx) = tokio::sync::mpsc::channel(64);
-    let task = produce(tx);
+    let produce = produce(tx);
+    let task = async move {
+        tokio::select! {
+            () = produce => {}
+            _ = closing.wait_for(|closing| *closing) => {}
+        }
+    };
     // The task is owned by the stream: dropping the stream (client gone,
     // server shutting down) aborts it.
     let owned = modstream_runtime::OwnedTask::spawn(task);
