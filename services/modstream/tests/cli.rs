@@ -16,6 +16,7 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         .current_dir(dir.path())
         .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
         // Debug logs too: they must not carry member ids either.
         .env("MODSTREAM_LOG", "debug")
         .stdout(Stdio::piped())
@@ -249,6 +250,127 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         text_seen |= bytes.windows(11).any(|w| w == b"Trying mods");
     }
     assert!(text_seen, "the scan must be able to see stored text");
+}
+
+/// Lines a child prints, read on a thread so a hung child fails the test
+/// instead of hanging it.
+fn lines_of(out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// Waits for a line containing `text`; returns it.
+fn wait_for(lines: &mpsc::Receiver<String>, text: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no line with {text:?} in time"));
+        if line.contains(text) {
+            return line;
+        }
+    }
+}
+
+/// The "done when": with `modstream up`, a moderator opens the
+/// console, a crisis post is published, and the moderator receives it,
+/// acknowledges and resolves it — all from a terminal.
+#[test]
+fn console_receives_acknowledges_and_resolves_a_crisis_post() {
+    use std::io::Write as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut up = Command::new(BIN)
+        .arg("up")
+        .current_dir(dir.path())
+        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let up_lines = lines_of(up.stdout.take().unwrap());
+    let token = wait_for(&up_lines, "demo moderator riverside/ana")
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    let gateway = wait_for(&up_lines, "gateway (gRPC")
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    let safeguarding = wait_for(&up_lines, "safeguarding (gRPC")
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let mut console = Command::new(BIN)
+        .args([
+            "console",
+            "--safeguarding",
+            &format!("http://{safeguarding}"),
+        ])
+        .env("MODSTREAM_MODERATOR_TOKEN", &token)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let console_lines = lines_of(console.stdout.take().unwrap());
+    wait_for(&console_lines, "streaming escalations");
+    let mut input = console.stdin.take().unwrap();
+
+    let published = Command::new(BIN)
+        .args(["client", "--gateway", &format!("http://{gateway}")])
+        .args([
+            "--key",
+            "ms_demo_riverside_4f1c9a7e2b6d8053",
+            "--forum",
+            "riverside",
+        ])
+        .args(["post", "--id", "cli-crisis", "--author", "cli-member-4TT8Z"])
+        .args([
+            "--body",
+            "I have taken an overdose. Goodbye everyone, I am so sorry.",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+
+    wait_for(&console_lines, "CRISIS ESCALATION");
+    let id = wait_for(&console_lines, "escalation ")
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    wait_for(&console_lines, "why:");
+    writeln!(input, "ack {}", &id[..8]).unwrap();
+    wait_for(&console_lines, &format!("acknowledged {id}"));
+    writeln!(input, "resolve {} signposted", &id[..8]).unwrap();
+    wait_for(&console_lines, &format!("resolved {id}"));
+    writeln!(input, "list").unwrap();
+    wait_for(&console_lines, "no open escalations");
+    writeln!(input, "quit").unwrap();
+    assert!(console.wait().unwrap().success());
+
+    Command::new("kill")
+        .args(["-TERM", &up.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(up.wait().unwrap().success());
 }
 
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
