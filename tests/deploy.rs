@@ -52,9 +52,19 @@ fn the_binaries_the_deploy_files_run_exist() {
     let gateway_manifest =
         std::fs::read_to_string(repo().join("services/gateway/Cargo.toml")).unwrap();
     assert!(gateway_manifest.contains("name = \"modstream-gateway\""));
-    assert!(compose().contains(r#"command: ["modstream-gateway", "--config""#));
+    for service in ["gateway", "responsiveness", "safeguarding"] {
+        let manifest =
+            std::fs::read_to_string(repo().join(format!("services/{service}/Cargo.toml"))).unwrap();
+        assert!(manifest.contains(&format!("name = \"modstream-{service}\"")));
+        assert!(
+            compose().contains(&format!(r#"command: ["modstream-{service}", "--config""#)),
+            "{service} runs in compose"
+        );
+    }
     let dockerfile = std::fs::read_to_string(repo().join("deploy/Dockerfile")).unwrap();
     assert!(
-        dockerfile.contains("--bin modstream-gateway") && dockerfile.contains("--bin modstream ")
+        dockerfile.contains("--bin modstream-gateway")
+            && dockerfile.contains("--bin modstream-safeguarding")
+            && dockerfile.contains("--bin modstream ")
     );
 }
