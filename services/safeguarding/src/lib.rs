@@ -49,6 +49,9 @@ use crate::desk::Desk;
 use crate::service::{ForumActionsApi, ModerationApi, RostersApi};
 use crate::store::Store;
 
+/// How long a drain waits for clients to close their connections.
+const DRAIN_GRACE: Duration = Duration::from_secs(10);
+
 /// sled's page cache for the safeguarding database.
 const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -117,14 +120,16 @@ pub async fn serve(
         .await;
     tracing::info!(%address, "safeguarding listening");
     let (close_streams, closing) = watch::channel(false);
+    let (signalled, grace_starts) = tokio::sync::oneshot::channel::<()>();
     let draining = async {
         shutdown.await;
+        let _ = signalled.send(());
         let _ = close_streams.send(true);
         health
             .set_not_serving::<ModerationServer<ModerationApi>>()
             .await;
     };
-    let served = tonic::transport::Server::builder()
+    let server = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(ModerationServer::new(ModerationApi {
             desk: desk.clone(),
@@ -140,13 +145,31 @@ pub async fn serve(
             keys: modstream_auth::ForumKeys::from_config(&config.forums)?,
             closing,
         }))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining)
-        .await;
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining);
+    // A client that never closes its connection must not keep the service
+    // (and every escalation queued in the outbox) from stopping.
+    let served = tokio::select! {
+        served = server => served,
+        () = async {
+            if grace_starts.await.is_ok() {
+                tokio::time::sleep(DRAIN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!("connections still open {DRAIN_GRACE:?} after the drain began; closing them");
+            Ok(())
+        }
+    };
 
+    tracing::info!("safeguarding draining: stopping the consumer, the timer and the outbox");
     let _ = stop.send(true);
     consumer.join().await.context("the consumer task failed")?;
+    tracing::debug!("safeguarding consumer stopped");
     timer.join().await.context("the deadline timer failed")?;
+    tracing::debug!("safeguarding timer stopped");
     publisher.join().await.context("the outbox task failed")?;
+    tracing::debug!("safeguarding outbox stopped");
     store.flush().await?;
     tracing::info!("safeguarding stopped");
     served.map_err(Into::into)
