@@ -196,9 +196,15 @@ impl KafkaBus {
         group: &str,
         topics: &[&str],
     ) -> Result<KafkaSubscription, BusError> {
-        let consumer: StreamConsumer<CommitOnRevoke> = self
-            .base
-            .clone()
+        let mut config = self.base.clone();
+        if config.get("fetch.wait.max.ms").is_none() {
+            // A crisis post must not sit in a broker's fetch wait: some
+            // brokers (Tansu) hold a fetch for the whole wait even when
+            // records are there. 50 ms bounds that at a few idle fetches a
+            // second. An operator's [bus.kafka] value wins.
+            config.set("fetch.wait.max.ms", "50");
+        }
+        let consumer: StreamConsumer<CommitOnRevoke> = config
             .set("group.id", group)
             .set("enable.auto.commit", "true")
             .set("auto.commit.interval.ms", "1000")

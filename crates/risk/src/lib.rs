@@ -27,10 +27,10 @@ use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::{Normalized, normalize};
-use crate::rules::{Kind, RULES, RuleDef};
+use crate::rules::{RULES, RuleDef};
 
 /// The version of the built-in ruleset; stored with every assessment.
-pub const RULESET_VERSION: &str = "2026-11-22.1";
+pub const RULESET_VERSION: &str = "2026-11-23.1";
 
 /// How much risk a post shows. Ordered: `None < Concern < High < Crisis`.
 #[derive(
@@ -150,19 +150,38 @@ pub enum OptionsError {
 struct Rule {
     id: String,
     level: Level,
-    kind: Kind,
     description: String,
     pattern: Regex,
+    /// What the one-pass prefilter looks for: the rule's trigger words, or
+    /// its whole pattern when it has none (a forum's own terms).
+    prefilter: String,
     guard: Option<Regex>,
     negatable: bool,
     past_sensitive: bool,
     needs_support: bool,
+    now_supports: bool,
+    support: Option<Regex>,
+    support_in_sentence: bool,
+    veto: Option<Regex>,
+}
+
+/// One unsuppressed match of a rule, before support is settled.
+struct Hit {
+    reason: Reason,
+    /// The matched normal text, to tell two cues apart.
+    normal: String,
+    /// Counts without help from another rule (it needs none, or its
+    /// sentence says "right now", or its own confirming cue is in the post).
+    alone: bool,
+    /// The confirming cue that made it count alone, shown to moderators.
+    confirmed_by: Option<Reason>,
 }
 
 /// A compiled ruleset. Build once, assess many texts (it is `Sync`).
 pub struct Assessor {
     rules: Vec<Rule>,
-    /// All rule patterns in one automaton: one pass finds which may match.
+    /// All rules' triggers in one automaton: one pass finds which rules may
+    /// match, and only those run their full patterns.
     prefilter: RegexSet,
     negation: Regex,
     not_negating: Regex,
@@ -180,8 +199,24 @@ impl std::fmt::Debug for Assessor {
     }
 }
 
+/// Compiles a built-in pattern with ASCII classes (see `ascii_classes`).
 fn compile(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|err| panic!("built-in pattern does not compile: {err}"))
+    Regex::new(&ascii_classes(pattern))
+        .unwrap_or_else(|err| panic!("built-in pattern does not compile: {err}"))
+}
+
+/// Makes `\b`, `\w` and `\s` ASCII-only. The rules are English over the
+/// normal form (lowercase, spaces folded), so nothing is lost; but Unicode
+/// classes make the automata many times bigger, and a Unicode `\b` stops
+/// the lazy DFA at the first emoji, falling back to a much slower engine.
+/// ASCII classes only ever narrow a pattern, so a trigger written for the
+/// Unicode pattern still covers it. (Patterns keep `\w` and `\s` out of
+/// `[...]` sets, where this rewrite would not apply.)
+fn ascii_classes(pattern: &str) -> String {
+    pattern
+        .replace(r"\b", r"(?-u:\b)")
+        .replace(r"\w", r"(?-u:\w)")
+        .replace(r"\s", r"(?-u:\s)")
 }
 
 impl Assessor {
@@ -202,13 +237,17 @@ impl Assessor {
             .map(|def: &RuleDef| Rule {
                 id: def.id.to_owned(),
                 level: def.level,
-                kind: def.kind,
                 description: def.description.to_owned(),
                 pattern: compile(def.pattern),
+                prefilter: ascii_classes(def.trigger.unwrap_or(def.pattern)),
                 guard: def.guard.map(compile),
                 negatable: def.negatable,
                 past_sensitive: def.past_sensitive,
                 needs_support: def.needs_support,
+                now_supports: def.now_supports,
+                support: def.support.map(compile),
+                support_in_sentence: def.support_in_sentence,
+                veto: def.veto.map(compile),
             })
             .collect();
         for term in &options.extra_terms {
@@ -219,21 +258,25 @@ impl Assessor {
             rules.push(Rule {
                 id: term.id.clone(),
                 level: term.level,
-                kind: Kind::Signal,
                 description: if term.description.is_empty() {
                     "a term this forum added".into()
                 } else {
                     term.description.clone()
                 },
+                prefilter: term.pattern.clone(),
                 pattern,
                 guard: None,
                 negatable: true,
                 past_sensitive: true,
                 needs_support: false,
+                now_supports: false,
+                support: None,
+                support_in_sentence: false,
+                veto: None,
             });
         }
-        let prefilter = RegexSet::new(rules.iter().map(|r| r.pattern.as_str()))
-            .expect("rules compiled already");
+        let prefilter = RegexSet::new(rules.iter().map(|r| r.prefilter.as_str()))
+            .expect("triggers compile like their rules");
         Ok(Self {
             rules,
             prefilter,
@@ -250,86 +293,73 @@ impl Assessor {
     pub fn assess(&self, text: &str) -> Assessment {
         let normal = normalize(text);
         let candidates = self.prefilter.matches(&normal.text);
-        let mut signals: Vec<(Reason, bool)> = Vec::new();
-        let mut farewells: Vec<Reason> = Vec::new();
+        #[cfg(debug_assertions)]
+        for (index, rule) in self.rules.iter().enumerate() {
+            // A trigger must cover every match of its rule; tests run in
+            // debug, so each test post checks this. (No post text in the
+            // message: it may be a held-out evaluation post.)
+            assert!(
+                candidates.matched(index) || !rule.pattern.is_match(&normal.text),
+                "rule {} matched a post its trigger missed: widen its trigger",
+                rule.id
+            );
+        }
+        let mut hits: Vec<Hit> = Vec::new();
         for index in candidates.iter() {
             let rule = &self.rules[index];
+            let mut vetoed = None;
             for m in rule.pattern.find_iter(&normal.text) {
-                let sentence = sentence_around(&normal.text, m.start(), m.end());
-                if self.suppressed(rule, &normal.text, sentence, m.start()) {
-                    continue;
+                // The post-wide veto, checked once and only for a rule that
+                // matched.
+                if *vetoed.get_or_insert_with(|| {
+                    rule.veto
+                        .as_ref()
+                        .is_some_and(|veto| veto.is_match(&normal.text))
+                }) {
+                    break;
                 }
-                let reason = reason(rule, &normal, text, m.start(), m.end());
-                match rule.kind {
-                    Kind::WeakFarewell => farewells.push(reason),
-                    Kind::Signal => {
-                        let supported_here = !rule.needs_support
-                            || self.now.is_match(&normal.text[sentence.0..sentence.1]);
-                        signals.push((reason, supported_here));
-                    }
-                }
+                hits.extend(self.hit(rule, &normal, text, m.start(), m.end()));
             }
         }
-        // A rule that needs support counts only beside another signal (or a
-        // "right now" in its sentence).
-        let supported: Vec<bool> = (0..signals.len())
+        // A cue that needs support counts beside any other signal or any
+        // other, different cue: "going to do it" with a farewell, a bridge
+        // with "im so tired", two farewells.
+        let counted: Vec<bool> = (0..hits.len())
             .map(|i| {
-                signals[i].1
-                    || signals
-                        .iter()
-                        .enumerate()
-                        .any(|(j, (other, own))| j != i && *own && other.rule != signals[i].0.rule)
+                hits[i].alone
+                    || hits.iter().enumerate().any(|(j, other)| {
+                        // Another signal or a different cue, elsewhere in the
+                        // post: two rules reading the same words ("on the
+                        // ledge", "thoughts about stepping in front of the
+                        // train") are one piece of evidence, not two.
+                        let (a, b) = (&hits[i].reason, &other.reason);
+                        j != i
+                            && (a.rule != b.rule || other.normal != hits[i].normal)
+                            && (b.end <= a.start || a.end <= b.start)
+                    })
             })
             .collect();
-        let mut reasons: Vec<Reason> = signals
-            .into_iter()
-            .zip(supported)
-            .filter(|(_, ok)| *ok)
-            .map(|((r, _), _)| r)
-            .collect();
-
-        // Weak farewells: two of them, or one beside any other sign of risk.
-        let distinct_farewells = {
-            let mut spans: Vec<&str> = farewells.iter().map(|r| r.text.as_str()).collect();
-            spans.sort_unstable();
-            spans.dedup();
-            spans.len()
-        };
-        if distinct_farewells >= 2 || (distinct_farewells == 1 && !reasons.is_empty()) {
-            reasons.extend(farewells);
+        let mut reasons: Vec<Reason> = Vec::new();
+        for (hit, counted) in hits.into_iter().zip(counted) {
+            if counted {
+                reasons.push(hit.reason);
+                reasons.extend(hit.confirmed_by);
+            }
         }
 
         let mut level = reasons.iter().map(|r| r.level).max().unwrap_or_default();
-        // Thoughts of ending one's life with the means at hand, or set for
-        // tonight, are a crisis.
+        // A wish to die with the means at hand is a crisis.
         if level >= Level::Concern && level < Level::Crisis {
             let wish = reasons
                 .iter()
                 .any(|r| r.level >= Level::High || r.rule == "concern.passive-wish");
-            if let Some(amplifier) = self.means_at_hand(&normal, text) {
-                if wish {
-                    level = Level::Crisis;
-                    reasons.push(amplifier);
-                }
-            } else if level == Level::High
-                && let Some(m) = self.now.find(&normal.text)
-                && reasons
-                    .iter()
-                    .any(|r| r.rule == "high.wants-to-die" || r.rule == "high.self-kill")
-            {
+            if wish && let Some(amplifier) = self.means_at_hand(&normal, text) {
                 level = Level::Crisis;
-                let (start, end) = normal.original_span(m.start(), m.end());
-                reasons.push(Reason {
-                    rule: "crisis.tonight".into(),
-                    level: Level::Crisis,
-                    description: "thoughts of ending their life tied to now or tonight".into(),
-                    start,
-                    end,
-                    text: text[start..end].to_owned(),
-                });
+                reasons.push(amplifier);
             }
         }
         reasons.sort_by(|a, b| b.level.cmp(&a.level).then(a.start.cmp(&b.start)));
+        reasons.dedup();
         Assessment {
             level,
             escalate: level >= self.escalate_at,
@@ -338,33 +368,117 @@ impl Assessor {
         }
     }
 
+    /// A rule's match at `from..to` of the normal text, unless its context
+    /// cancels it.
+    fn hit(
+        &self,
+        rule: &Rule,
+        normal: &Normalized,
+        text: &str,
+        from: usize,
+        to: usize,
+    ) -> Option<Hit> {
+        let normal_text = normal.text.as_str();
+        // Patterns may begin at a sentence break ("... . cut myself"): the
+        // match proper starts at its first word.
+        let mut start = from
+            + normal_text[from..to]
+                .find(|c: char| c.is_alphanumeric())
+                .unwrap_or(0);
+        // Nor at a joining word ("... and cutting"): the negation check then
+        // sees its clause start there.
+        for joiner in ["and ", "then ", "but "] {
+            if normal_text[start..to].starts_with(joiner) {
+                start += joiner.len();
+            }
+        }
+        // Nor does it end on the punctuation some patterns consume ("im
+        // done."): the sentence is the one the words are in.
+        let end = normal_text[..to]
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .len()
+            .max(start);
+        let sentence = sentence_around(normal_text, start, end);
+        if self.suppressed(rule, normal_text, sentence, start, end) {
+            return None;
+        }
+        let mut confirmed_by = None;
+        let alone = !rule.needs_support
+            || (rule.now_supports && self.now.is_match(&normal_text[sentence.0..sentence.1]))
+            || rule.support.as_ref().is_some_and(|support| {
+                let scope = if rule.support_in_sentence {
+                    sentence
+                } else {
+                    (0, normal_text.len())
+                };
+                support
+                    .find(&normal_text[scope.0..scope.1])
+                    .is_some_and(|s| {
+                        let (from, to) = (scope.0 + s.start(), scope.0 + s.end());
+                        let mut confirm = reason(rule, normal, text, from, to);
+                        confirm.description =
+                            format!("{} (confirmed by this context)", rule.description);
+                        confirmed_by = Some(confirm);
+                        true
+                    })
+            });
+        Some(Hit {
+            reason: reason(rule, normal, text, start, end),
+            normal: normal_text[start..end].to_owned(),
+            alone,
+            confirmed_by,
+        })
+    }
+
     /// Whether `rule`'s match at `start` is cancelled by its context.
-    fn suppressed(&self, rule: &Rule, text: &str, sentence: (usize, usize), start: usize) -> bool {
-        let sentence_text = &text[sentence.0..sentence.1];
+    fn suppressed(
+        &self,
+        rule: &Rule,
+        text: &str,
+        sentence: (usize, usize),
+        start: usize,
+        end: usize,
+    ) -> bool {
         if rule
             .guard
             .as_ref()
-            .is_some_and(|guard| guard.is_match(sentence_text))
+            .is_some_and(|guard| guard.is_match(&text[sentence.0..sentence.1]))
         {
             return true;
         }
         if rule.negatable {
-            // The clause before the match, back to a comma or "but".
-            let before = &text[sentence.0..start];
-            let clause_start = before.rfind([',', ';', ':']).map_or(0, |i| i + 1);
-            let clause_start = before[clause_start..]
-                .rfind(" but ")
-                .map_or(clause_start, |i| clause_start + i + 5);
-            let clause = &before[clause_start..];
-            let window = &clause[clause.len().saturating_sub(40)..];
-            let window = window.trim_start_matches(|c: char| !c.is_ascii());
+            // The clause before the match, back to a comma, "but" or "and":
+            // in "i dont want to wake up and ive been thinking about ways
+            // to...", the "dont" is not about the second clause.
+            let clause = &text[clause_bounds(text, sentence, start, start).0..start];
+            let mut from = clause.len().saturating_sub(40);
+            while !clause.is_char_boundary(from) {
+                from += 1;
+            }
+            let window = &clause[from..];
             if self.negation.is_match(window) && !self.not_negating.is_match(clause) {
                 return true;
             }
         }
-        rule.past_sensitive
-            && self.past.is_match(sentence_text)
-            && !self.recurrence.is_match(sentence_text)
+        if !rule.past_sensitive {
+            return false;
+        }
+        // A past context counts in the match's part of the sentence, between
+        // "but"s: "60 days sober but the cravings are awful today" is about
+        // today. And "again" overrides it only in the match's own clause:
+        // in "i self harmed as a teenager and lately the urges are back",
+        // "lately" is about the urges, not the self-harm.
+        let part = {
+            let from = text[sentence.0..start]
+                .rfind(" but ")
+                .map_or(sentence.0, |i| sentence.0 + i + 5);
+            let to = text[end..sentence.1]
+                .find(" but ")
+                .map_or(sentence.1, |i| end + i);
+            &text[from..to]
+        };
+        let (from, to) = clause_bounds(text, sentence, start, end);
+        self.past.is_match(part) && !self.recurrence.is_match(&text[from..to])
     }
 
     /// Means of ending one's life at hand ("the pills are next to me").
@@ -404,6 +518,25 @@ fn reason(rule: &Rule, normal: &Normalized, original: &str, start: usize, end: u
     }
 }
 
+/// The bounds of the clause of `sentence` holding `start..end`: between
+/// commas, semicolons, "but" and "and".
+fn clause_bounds(text: &str, sentence: (usize, usize), start: usize, end: usize) -> (usize, usize) {
+    const BREAKS: [&str; 5] = [",", ";", ":", " but ", " and "];
+    let before = &text[sentence.0..start];
+    let from = BREAKS
+        .iter()
+        .filter_map(|b| before.rfind(b).map(|i| sentence.0 + i + b.len()))
+        .max()
+        .unwrap_or(sentence.0);
+    let after = &text[end..sentence.1];
+    let to = BREAKS
+        .iter()
+        .filter_map(|b| after.find(b).map(|i| end + i))
+        .min()
+        .unwrap_or(sentence.1);
+    (from, to)
+}
+
 /// The sentence (between . ! ? or a line break) holding `start..end`.
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
@@ -416,8 +549,33 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    /// One assessor for all tests: building one compiles every pattern.
+    fn assessor() -> &'static Assessor {
+        static ASSESSOR: std::sync::OnceLock<Assessor> = std::sync::OnceLock::new();
+        ASSESSOR.get_or_init(Assessor::new)
+    }
+
     fn level(text: &str) -> Level {
-        Assessor::new().assess(text).level
+        assessor().assess(text).level
+    }
+
+    /// Checks each (text, level) and reports every mismatch at once.
+    fn assert_levels(cases: &[(&str, Level)]) {
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter_map(|(text, want)| {
+                let got = assessor().assess(text);
+                (got.level != *want).then(|| {
+                    let rules: Vec<&str> = got.reasons.iter().map(|r| r.rule.as_str()).collect();
+                    format!(
+                        "{text:?}: want {}, got {} {rules:?}",
+                        want.as_str(),
+                        got.level.as_str()
+                    )
+                })
+            })
+            .collect();
+        assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
     }
 
     #[test]
@@ -454,6 +612,344 @@ mod tests {
             "I nearly died laughing at that video",
         ] {
             assert!(!Assessor::new().assess(text).escalate, "{text}");
+        }
+    }
+
+    #[test]
+    fn cues_count_only_with_support() {
+        use Level::*;
+        assert_levels(&[
+            // A place alone is a view; with a drop, a train or a goodbye it
+            // is a crisis.
+            ("Standing on the bridge over the motorway", None),
+            (
+                "Standing on the bridge over the motorway. I'm sorry everyone",
+                Crisis,
+            ),
+            (
+                "Waiting on the platform, next fast train is in 4 minutes",
+                Crisis,
+            ),
+            (
+                "Waiting on the platform, my train is in 10 mins, can't wait to see mum",
+                None,
+            ),
+            ("I'm sitting on the ledge of my flat's balcony", Crisis),
+            (
+                "At the top of the cliffs with a flask, the view is stunning",
+                None,
+            ),
+            // Two different cues confirm each other; one is not enough.
+            ("Thank you all for everything.", None),
+            (
+                "Thank you all for everything. Please look after my cat.",
+                Crisis,
+            ),
+            ("Got my dad's gun out of the safe.", None),
+            (
+                "Got my dad's gun out of the safe. Just wanted someone to know.",
+                Crisis,
+            ),
+            // "right now" confirms an ambiguous intent.
+            ("I'm going to end it right now", Crisis),
+            ("I'm going to end it with him tonight, wish me luck", None),
+        ]);
+    }
+
+    #[test]
+    fn upbeat_posts_cancel_farewell_cues() {
+        use Level::*;
+        assert_levels(&[
+            ("Goodbye everyone, I'm off to bed. Love you all x", None),
+            (
+                "Thank you for everything, I'll miss you! Moving to Perth next week",
+                None,
+            ),
+            (
+                "Saying goodbye to the forum for a while, new job. Love you all",
+                None,
+            ),
+            (
+                "goodbye everyone. i love you all. thank you for everything.",
+                Crisis,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn third_parties_in_danger() {
+        use Level::*;
+        assert_levels(&[
+            (
+                "My brother has taken a load of tablets and won't open the door",
+                Crisis,
+            ),
+            (
+                "My dad texted the family 'sorry for everything' and his phone is off",
+                Crisis,
+            ),
+            (
+                "My sister texted me goodbye from the airport, she's moving to Spain",
+                None,
+            ),
+            (
+                "my friend is going to jump off the car park roof, what do I do",
+                Crisis,
+            ),
+            (
+                "My friend is going to jump out of a plane for charity!",
+                None,
+            ),
+            (
+                "My flatmate is unconscious and there are empty pill packets",
+                Crisis,
+            ),
+            ("My son told his teacher he wants to kill himself", High),
+            (
+                "She's been self-harming again and hides it under her sleeves",
+                High,
+            ),
+            ("How do I support my friend who self-harms?", None),
+            ("My partner has been cutting down on sugar", None),
+        ]);
+    }
+
+    #[test]
+    fn acts_done_and_means_at_hand() {
+        use Level::*;
+        assert_levels(&[
+            ("took 30 paracetamol an hour ago", Crisis),
+            ("I've swallowed a whole box of my sertraline", Crisis),
+            ("Already took them. All of them.", Crisis),
+            ("I drank bleach about ten minutes ago", Crisis),
+            (
+                "I've cut my leg really badly and it won't stop bleeding",
+                Crisis,
+            ),
+            ("I've been stockpiling my tablets for weeks", Crisis),
+            ("tied my belt to the banister", Crisis),
+            (
+                "I took all my tablets this morning like the doctor said",
+                None,
+            ),
+            ("took 20 mg diazepam before the dentist", None),
+            ("Cut my finger chopping onions, blood everywhere lol", None),
+            ("Got some rope for the allotment to tie up the beans", None),
+        ]);
+    }
+
+    #[test]
+    fn self_harm_acts_and_urges() {
+        use Level::*;
+        assert_levels(&[
+            ("Cut again last night after six months clean", High),
+            ("Hurt myself again tonight", High),
+            ("been scratching my arms till they bleed", High),
+            ("I burnt my wrist with a lighter on purpose", High),
+            ("s/h'd twice this week", High),
+            (
+                "The urge to cut was strong but I held an ice cube instead",
+                Concern,
+            ),
+            ("Scared I'm going to start self harming again", Concern),
+            (
+                "I self harmed as a teenager and lately the old urges are back",
+                Concern,
+            ),
+            ("Cutting my own fringe was a mistake lol", None),
+            ("Burnt my arm on the oven again", None),
+            ("I would never hurt myself, I just need to vent", None),
+        ]);
+    }
+
+    #[test]
+    fn thoughts_plans_and_methods() {
+        use Level::*;
+        assert_levels(&[
+            ("I'm considering ending my life", High),
+            ("Every night I lie there planning how I'd do it", High),
+            ("I keep imagining hanging myself", High),
+            ("Been googling painless ways to die", High),
+            ("I keep thinking suicide is the only way out", High),
+            (
+                "Does anyone else think about killing themselves? Because I do.",
+                High,
+            ),
+            (
+                "i dont want to wake up and ive been thinking about ways to make sure i dont",
+                High,
+            ),
+            ("I think I'm going to kill myself eventually", High),
+            (
+                "I'm going to kill myself if I have to sit through another meeting",
+                None,
+            ),
+            (
+                "The GP asked if I'd ever thought about ending my life",
+                None,
+            ),
+            (
+                "I had thoughts of ending my life back in 2019, therapy helped",
+                None,
+            ),
+            (
+                "Does anyone know how many paracetamol you can take safely?",
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn intent_with_a_time_or_a_plan() {
+        use Level::*;
+        assert_levels(&[
+            ("k1lling myself tonight", Crisis),
+            (
+                "Once the kids are at school on Monday I'm going to end it",
+                Crisis,
+            ),
+            ("unaliving myself this weekend", Crisis),
+            ("I want to die. That's it. That's the post.", High),
+            ("wanna kms so bad rn", High),
+            (
+                "The voices are telling me to walk into the river tonight",
+                Crisis,
+            ),
+            ("I'm going to do it! Signed up for the marathon", None),
+        ]);
+    }
+
+    #[test]
+    fn first_person_phrases_and_unsafe_states() {
+        use Level::*;
+        assert_levels(&[
+            // "myself" or "my life" makes any frame first person.
+            ("I'm contemplating ending my life", High),
+            ("it's getting harder to not kill myself", High),
+            (
+                "if I didn't have my cat I would have killed myself by now",
+                High,
+            ),
+            ("I can't promise I won't hurt myself tonight", High),
+            ("I'm not safe with myself at the moment", High),
+            ("I nearly killed myself laughing", None),
+            ("I promised my mum I wouldn't kill myself", None),
+            ("I'm taking my life into my own hands and quitting", None),
+        ]);
+    }
+
+    #[test]
+    fn urges_acted_on_or_held_off() {
+        use Level::*;
+        assert_levels(&[
+            ("I want to hurt myself so badly right now", High),
+            (
+                "s/h'd three times this week, the urges win every time",
+                High,
+            ),
+            (
+                "Having urges to self harm tonight but I'm holding ice cubes",
+                Concern,
+            ),
+            ("I'm going to hurt myself laughing at this thread", None),
+        ]);
+    }
+
+    #[test]
+    fn methods_places_and_means() {
+        use Level::*;
+        assert_levels(&[
+            (
+                "im done. heading to the beach to walk into the water.",
+                Crisis,
+            ),
+            ("I keep thinking about stepping in front of a train", High),
+            (
+                "I'm sat in the car with the hose running in from the exhaust",
+                Crisis,
+            ),
+            (
+                "I have the rope hanging from the beam in the garage",
+                Crisis,
+            ),
+            ("I have a plan and a date.", Crisis),
+            ("I have a plan and a date for my driving test!", None),
+            (
+                "Just jumped into the sea at Brighton for a charity dip!",
+                None,
+            ),
+            (
+                "I'm parked at the level crossing waiting for the train to pass",
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn passive_wishes_and_distress() {
+        use Level::*;
+        assert_levels(&[
+            (
+                "Every morning I wake up disappointed that I'm still here",
+                Concern,
+            ),
+            ("I wish I'd never been born", Concern),
+            ("i cannae dae this nae mair", Concern),
+            ("I feel like a terrible mum", Concern),
+            ("I could honestly sleep forever after that shift lol", None),
+            ("I'm so tired, the baby was up all night", None),
+        ]);
+    }
+
+    #[test]
+    fn contexts_are_read_by_clause() {
+        use Level::*;
+        assert_levels(&[
+            // "but" separates a recovery context from the present.
+            ("60 days sober but the cravings are awful today", Concern),
+            (
+                "Two years ago I tried to end my life. Today I'm doing well.",
+                None,
+            ),
+            // A negation before "and" does not reach the next clause.
+            ("I don't want to die and I'm fine, just tired", None),
+            ("I'm not suicidal, just exhausted with twin newborns", None),
+        ]);
+    }
+
+    #[test]
+    fn spans_leave_out_sentence_breaks() {
+        let text = "Rough week. Cut myself again last night.";
+        let a = assessor().assess(text);
+        let harm = a
+            .reasons
+            .iter()
+            .find(|r| r.rule == "high.self-harm")
+            .expect("self-harm reason");
+        assert_eq!(harm.text, "Cut myself");
+        assert_eq!(&text[harm.start..harm.end], harm.text);
+    }
+
+    #[test]
+    fn triggers_cover_their_rules() {
+        // `assess` checks in debug builds that no rule matched where its
+        // trigger did not; run it over sentences that exercise every rule.
+        for def in RULES {
+            let trigger = def.trigger.expect("every built-in rule has a trigger");
+            Regex::new(&ascii_classes(trigger)).expect("trigger compiles");
+        }
+        for text in [
+            "i have the pills lined up in front of me",
+            "its all arranged for tonight",
+            "my mum has injected all her insulin",
+            "tied the cord around my neck",
+            "left instructions for my funeral",
+            "suicidal. again.",
+            "ive locked myself in with all my tablets",
+            "used all ive saved",
+            "nobody to stop me this time",
+        ] {
+            assessor().assess(text);
         }
     }
 

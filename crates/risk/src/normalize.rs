@@ -34,7 +34,8 @@ const RISK_WORDS: &[&str] = &[
     "life",
 ];
 
-/// Common misspellings, mapped to the word the rules know.
+/// Common misspellings and dialect spellings (Scots, mostly), mapped to the
+/// word the rules know: "gonnae", "cannae dae this nae mair".
 const TYPOS: &[(&str, &str)] = &[
     ("myslef", "myself"),
     ("mysef", "myself"),
@@ -52,6 +53,27 @@ const TYPOS: &[(&str, &str)] = &[
     ("overdoes", "overdose"),
     ("paracetemol", "paracetamol"),
     ("tabs", "tablets"),
+    ("gonnae", "gonna"),
+    ("gunna", "gonna"),
+    ("cannae", "cant"),
+    ("dinnae", "dont"),
+    ("didnae", "didnt"),
+    ("wouldnae", "wouldnt"),
+    ("couldnae", "couldnt"),
+    ("willnae", "wont"),
+    ("isnae", "isnt"),
+    ("wisnae", "wasnt"),
+    ("masel", "myself"),
+    ("mysel", "myself"),
+    ("mahself", "myself"),
+    ("dae", "do"),
+    ("nae", "no"),
+    ("mair", "more"),
+    ("wi", "with"),
+    ("doon", "down"),
+    ("hame", "home"),
+    ("tae", "to"),
+    ("comin", "coming"),
 ];
 
 /// Normalised text plus, for each of its bytes, the original byte range.
@@ -178,6 +200,12 @@ fn restore(token: &str) -> Option<&'static str> {
     if matches!(token, "s/h" | "s.h" | "s-h" | "s.h.") {
         return Some("self harm");
     }
+    if matches!(token, "s/hd" | "s/hed" | "s/h-ed") {
+        return Some("self harmed");
+    }
+    if matches!(token, "s/hing" | "s/h-ing") {
+        return Some("self harming");
+    }
     let letters = token.bytes().filter(u8::is_ascii_alphabetic).count();
     let symbols = token.len() - letters;
     if symbols == 0 || letters < 2 {
@@ -245,6 +273,18 @@ mod tests {
         assert_eq!(normalize("urges to s/h").text, "urges to self harm");
         assert_eq!(normalize("see you b4 2nite").text, "see you b4 2nite");
         assert_eq!(normalize("k.i.l.l myslef").text, "kill myself");
+    }
+
+    #[test]
+    fn restores_dialect_and_shorthand() {
+        assert_eq!(
+            normalize("I cannae dae this nae mair, gonnae end it").text,
+            "i cant do this no more, gonna end it"
+        );
+        assert_eq!(normalize("s/h'd again").text, "self harmed again");
+        assert_eq!(normalize("been s/hing").text, "been self harming");
+        // Ordinary words that look like dialect stay as they are.
+        assert_eq!(normalize("wifi is down").text, "wifi is down");
     }
 
     #[test]

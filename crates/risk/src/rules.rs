@@ -8,35 +8,61 @@
 //! sentence ("two years ago...", "six months clean"), or by its own guard
 //! (idioms such as "die of embarrassment", accidents such as "cut myself
 //! shaving").
+//!
+//! Some phrases are only risky in company: "going to do it", a bridge, "thank
+//! you for everything", a gun. Such a rule is a *cue* (`needs_support`): it
+//! counts when another signal or a different cue is in the post, when its
+//! sentence says "right now" (if the rule allows that), or when its own
+//! confirming context appears (`support`, e.g. "next fast train" for a
+//! platform, "not answering" for a relative's goodbye text).
+//!
+//! A rule can also be cancelled by its `veto`, context anywhere in the post:
+//! "thank you for everything" in a post about a new job is not a farewell.
+//!
+//! Patterns avoid open fillers such as `(?:\w+ )?` between the subject and
+//! the verb: a filler can swallow "not" ("i would never hurt myself") and
+//! hide it from the negation check, which only looks before the match.
+//! Fillers are lists of intensifiers instead (`intens!`).
+//!
+//! Every rule has a `trigger`: words any of its matches must contain. When
+//! you change a pattern, add its new words to the trigger; debug builds
+//! (all tests) panic if a pattern matches where its trigger did not.
 
 use crate::Level;
-
-/// How a rule's match counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A risk signal at the rule's level.
-    Signal,
-    /// A weak farewell ("thanks for everything", "look after my cat"):
-    /// crisis when two appear, or one beside any other risk signal.
-    WeakFarewell,
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct RuleDef {
     pub id: &'static str,
     pub level: Level,
-    pub kind: Kind,
     pub description: &'static str,
     pub pattern: &'static str,
+    /// Words any match must contain (stems: "kill" for "killing"). The
+    /// assessor runs all triggers in one `RegexSet` pass and the full
+    /// pattern only where its trigger matched: the full patterns together
+    /// are too big for one fast automaton. A debug build checks that no
+    /// pattern ever matches where its trigger did not.
+    pub trigger: Option<&'static str>,
     /// Suppress when the sentence matches this.
     pub guard: Option<&'static str>,
     /// A negation just before the match suppresses it.
     pub negatable: bool,
     /// A past or recovery context in the sentence suppresses it.
     pub past_sensitive: bool,
-    /// Fires only beside another risk signal in the post, or a "right now"
-    /// context in its sentence (for ambiguous phrases like "end it").
+    /// A cue: counts only beside another signal or a different cue in the
+    /// post, or with the context below.
     pub needs_support: bool,
+    /// A cue counts on its own when its sentence says "right now" or
+    /// "tonight" (for "going to end it"; not for farewells or places, where
+    /// "today" is ordinary).
+    pub now_supports: bool,
+    /// A cue counts on its own when this confirming context matches.
+    pub support: Option<&'static str>,
+    /// Whether `support` must be in the cue's own sentence (else anywhere
+    /// in the post).
+    pub support_in_sentence: bool,
+    /// Suppress when the whole post matches this: a "thank you for
+    /// everything" in a post about a new job is not a farewell.
+    pub veto: Option<&'static str>,
 }
 
 const fn signal(
@@ -48,17 +74,25 @@ const fn signal(
     RuleDef {
         id,
         level,
-        kind: Kind::Signal,
         description,
         pattern,
+        trigger: None,
         guard: None,
         negatable: true,
         past_sensitive: true,
         needs_support: false,
+        now_supports: false,
+        support: None,
+        support_in_sentence: false,
+        veto: None,
     }
 }
 
 impl RuleDef {
+    const fn trigger(mut self, trigger: &'static str) -> Self {
+        self.trigger = Some(trigger);
+        self
+    }
     const fn guard(mut self, guard: &'static str) -> Self {
         self.guard = Some(guard);
         self
@@ -71,238 +105,706 @@ impl RuleDef {
         self.past_sensitive = false;
         self
     }
+    /// A cue that a "right now" in its sentence is enough to confirm.
     const fn needs_support(mut self) -> Self {
         self.needs_support = true;
+        self.now_supports = true;
         self
     }
-    const fn weak_farewell(mut self) -> Self {
-        self.kind = Kind::WeakFarewell;
+    /// A cue that only another signal, another cue or its own `support`
+    /// confirms.
+    const fn cue(mut self) -> Self {
+        self.needs_support = true;
+        self.now_supports = false;
+        self
+    }
+    /// Context anywhere in the post that confirms this cue.
+    const fn support(mut self, support: &'static str) -> Self {
+        self.support = Some(support);
+        self
+    }
+    /// Context anywhere in the post that cancels this rule.
+    const fn veto(mut self, veto: &'static str) -> Self {
+        self.veto = Some(veto);
+        self
+    }
+    /// Context in the cue's own sentence that confirms it.
+    const fn support_here(mut self, support: &'static str) -> Self {
+        self.support = Some(support);
+        self.support_in_sentence = true;
         self
     }
 }
 
-/// Ways of saying "kill myself", as one regex alternation.
+/// Ways of saying "kill myself", as one regex alternation (with the slang
+/// members use to get past filters: kms, unalive, sewer slide).
 macro_rules! self_kill {
     () => {
-        r"(?:kill(?:ing)? my ?self|k ?m ?s\b|top(?:ping)? my ?self|off(?:ing)? my ?self|unaliv(?:e|ing)(?: my ?self)?|end(?:ing)? (?:it all|my (?:own )?life|my life|everything|my existence)|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|commit(?:ting)? (?:suicide|sewer ?slide)|do(?:ing)? my ?self in|(?:suicide|sewer ?slide))"
+        r"(?:kill(?:ing)? my ?self|k ?m ?s\b|top(?:ping)? my ?self|off(?:ing)? my ?self|neck(?:ing)? my ?self|unaliv(?:e|ing)(?: my ?self)?|end(?:ing)? (?:it all|my (?:own )?life|everything|my existence)|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|commit(?:ting)? (?:suicide|sewer ?slide)|do(?:ing)? my ?self in|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide)"
+    };
+}
+
+/// Ways of ending one's life by a place or vehicle ("jump off the bridge",
+/// "step in front of a train", "walk into the sea").
+macro_rules! method {
+    () => {
+        r"(?:jump(?:ing)?|walk(?:ing)?|step(?:ping)?|throw(?:ing)? my ?self|driv(?:e|ing)(?: (?:my|the) car)?|crash(?:ing)?(?: (?:my|the) car)?|lie|lying) (?:off|into|in front of|under|down on|onto|from) (?:the |a |my )?(?:\w+ )?(?:bridge|cliffs?|roof|building|car park|multi ?storey|river|sea|canal|water|train|tracks|railway|traffic|lorry|bus|motorway|wall|tree|ledge|window|balcony|one)\b"
+    };
+}
+
+/// Medicines people overdose on, by kind and by common name.
+macro_rules! drugs {
+    () => {
+        r"(?:pills|tablets|meds|medication|medicine|laxatives|paracetamol|painkillers|pain killers|co-?codamol|codeine|tramadol|sertraline|citalopram|fluoxetine|amitriptyline|lithium|insulin|sleeping (?:pills|tablets)|antidepressants|quetiapine|diazepam|zopiclone|ibuprofen|aspirin|oxycodone|morphine|propranolol|mirtazapine|venlafaxine|olanzapine|pregabalin|gabapentin|lamotrigine|benzos|xanax|prescription)"
+    };
+}
+
+/// Intensifiers that may sit between subject and verb ("i just really
+/// want to die"). Never negations, so "im not suicidal" cannot match as
+/// "im ... suicidal".
+macro_rules! intens {
+    () => {
+        r"(?:(?:just|really|honestly|seriously|actually|genuinely|literally|properly|truly|always|constantly|often|sometimes|kind of|kinda|sort of|so|very|pretty|quite|a bit|a little|completely|totally|utterly|absolutely|such|even|also|now|more and more|lately|proper|fucking|bloody|fkn)\s+){0,3}"
+    };
+}
+
+/// Words that put a statement in the first person or start a sentence
+/// with one ("cut myself again", "ive started cutting", "and cutting").
+macro_rules! first_person {
+    () => {
+        r"(?:(?:(?m:^)\s*|[.!?]\s+)(?:(?:i|ive|i have|im|i am|i just|just|been|started|starting|keep|kept|still|back to|gone back to|went back to|and|then|i keep|i still|i started)\s+){0,3}|\b(?:(?:i|ive|i have|im|i am|i just|just|been|started|starting|keep|kept|still|back to|gone back to|went back to|and|then|i keep|i still|i started)\s+){1,3})"
     };
 }
 
 /// Third parties a member may report about.
 macro_rules! someone {
     () => {
-        r"(?:friend|mate|bestie|bff|best friend|partner|boyfriend|girlfriend|bf|gf|husband|wife|fiance|fiancee|son|daughter|sister|brother|sibling|mum|mom|mam|dad|father|mother|flatmate|roommate|housemate|cousin|colleague|coworker|kid|child|teen|nephew|niece|uncle|aunt|auntie|neighbour|neighbor|classmate|student|ex)"
+        r"(?:friend|mate|bestie|bff|best friend|pal|partner|boyfriend|girlfriend|bf|gf|husband|hubby|wife|fiance|fiancee|son|daughter|sister|brother|sibling|mum|mom|mam|mother|dad|father|stepdad|stepmum|grandad|grandma|nan|flatmate|roommate|housemate|cousin|colleague|coworker|kid|child|teen|teenager|nephew|niece|uncle|aunt|auntie|neighbour|neighbor|classmate|student|ex)"
     };
 }
 
-const NOW: &str = r"\b(?:tonight|right now|now|today|this (?:evening|afternoon|morning)|in (?:a|an) (?:few )?(?:hours?|minutes?)|before (?:morning|midnight|dawn)|when (?:everyone|they|the house|my \w+) (?:is|are|goes|go|has gone|have gone)? ?(?:asleep|to (?:bed|sleep)|out|gone))\b";
+/// A reference to a third party: "my (19yo) son", "our flatmate", or a
+/// sentence opening with one ("Mum's just phoned", "best mate told me").
+macro_rules! third {
+    () => {
+        concat!(
+            r"(?:\b(?:my|our)\s+(?:[a-z0-9()]+\s+){0,3}?|(?:(?m:^)\s*|[.!?]\s+)(?:[a-z0-9()]+\s+)?)",
+            someone!(),
+            r"s?\b"
+        )
+    };
+}
+
+/// A third party cannot be reached, or help has been called: what makes a
+/// relative's goodbye text or an empty blister pack an emergency.
+macro_rules! unreachable_cue {
+    () => {
+        r"\b(?:not|isnt|arent|wont|wasnt|hasnt|havent|cant|cannot|stopped|no longer)\s+(?:\w+\s+)?(?:answering|answer|picking up|pick up|responding|respond|replying|reply|reachable|opening the door|open the door|coming out|come out|waking up|wake up)\b|\b(?:phone|mobile)(?:s| is)?(?: now| still)? (?:off|switched off|dead|going (?:straight )?to voicemail|goes (?:straight )?to voicemail)\b|\bstraight to voicemail\b|\bhung up\b|\blocked (?:him|her|them)sel(?:f|ves) in\b|\bcant (?:reach|find|get hold of|get through to) (?:him|her|them)\b|\b(?:nobody|no ?one|none of us)(?: has| have| can|s|ve)? (?:heard from|seen|reach|get hold of|get through to|contact|find)\b|\bnot heard from (?:him|her|them)\b|\blost (?:him|her|them)\b|\b(?:isnt|is not|wasnt) (?:at|where)\b|\bslurring\b|\bunconscious\b|\b(?:line|phone|call) (?:went|goes|has gone|just went) (?:dead|silent)\b|\bcall (?:dropped|cut off)\b|\bambulance (?:is|s) (?:on (?:its|the) way|coming|\d+ (?:mins|minutes) away)\b|\b(?:drowsy|confused|not making sense|cant wake (?:him|her|them))\b|\b(?:nobody|no ?one|we dont|i dont|dont) knows? where (?:he|she|they|hes|shes|theyre)\b|\b(?:missing|gone missing|hasnt come home|not come home|didnt come home|hasnt been home|not online|gone offline|went offline|offline since|logged off|left the (?:chat|server|group))\b|\b(?:rung|rang|called|phoned|ring|call|calling|ringing) (?:the )?(?:police|999|911|000|112|an ambulance|ambulance)\b|\bpolice or ambulance\b|\bwhat number\b|\bbreak (?:the|his|her) door\b"
+    };
+}
+
+/// An upbeat or clearly ordinary post: what cancels farewell-like cues
+/// ("thank you for everything", "giving away my stuff") anywhere in it.
+const UPBEAT: &str = r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|well|great|ok|okay)|feeling (?:so |much |a lot |loads )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|moving (?:to|house|abroad|out)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|social media break|taking a break|retir\w*|graduat\w*|passed|wedding|so proud|so grateful|cant wait|night all|night night|nighty night|good ?night|sleep well|sweet dreams|off to bed|going to bed|heading to bed|bed ?time|(?:just )?kidding|jk|lol|lmao|haha|goodbye (?:19|20)\d\d)\b";
+
+/// A plan's time: makes "im going to end it" an intent.
+macro_rules! plan_time {
+    () => {
+        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
+    };
+}
+
+/// "Right now": makes an ambiguous phrase ("end it") count on its own.
+const NOW: &str = r"\b(?:tonight|right now|rn|now|today|this (?:evening|afternoon|morning)|in (?:a|an|the next) (?:few |couple of )?(?:hours?|minutes?|mins?)|in \d+ (?:hours?|minutes?|mins?)|before (?:morning|midnight|dawn)|after i (?:press|hit|click) (?:post|send)|when it gets dark|after dark|once its dark|when (?:everyone|they|the house|my \w+) (?:is|are|goes|go|has gone|have gone|gets|get)? ?(?:asleep|to (?:bed|sleep)|out|gone|quiet|empty))\b";
+
+/// What confirms that someone at a bridge, platform or roof is in danger.
+const PLACE_SUPPORT: &str = r"\b(?:(?:near|on|at|over|off) the edge|over the side|legs over|(?:next |the )?fast train|non ?-?stop(?:ping)? train|train (?:that )?(?:doesnt|does not|wont) stop|\d+ (?:floors?|storeys?|stories) (?:up|high)|\d+(?:st|nd|rd|th) floor|underneath|below me|beneath me|long way down|the drop|how high|jump\w*|(?:someone|somebody|anyone) (?:to )?knows? where|where i (?:am|was)|not coming back|no comin|one way|im ready|ready to go|so calm|looks (?:so |really )?calm|(?:cars|traffic|trains|water) (?:are |is )?(?:going |moving )?(?:so |really )?(?:fast|loud|calm|cold)|(?:trains?|lorry|lorries|cars|traffic|lights) (?:is |are )?(?:coming|passing|going past)|(?:see|hear) the (?:train|trains|traffic|water)|(?:just )?(?:sitting|sat|stood|standing) here|look(?:ing)? down|climb(?:ed|ing)? (?:back )?over|other side of the (?:railings?|barrier|fence)|over the (?:railings?|barrier|fence)|(?:high|far|tall) enough|(?:river|water|sea|tide|current) (?:is|looks|s) (?:so |really )?(?:high|deep|cold|fast|calm|rough|dark|black))|going in (?:when|after|once|tonight|now|soon)\b";
 
 pub const RULES: &[RuleDef] = &[
-    // ---- crisis -------------------------------------------------------
+    // ---- crisis: intent --------------------------------------------------
     signal(
         "crisis.intent",
         Level::Crisis,
         "states an intent to end their life",
         concat!(
-            r"\b(?:im going to|im gonna|i am going to|gonna|going to|ill|i will|i shall|ive decided to|i have decided to|decided to|i plan to|im planning to|planning to|im about to|about to|im ready to|ready to|tonight i|today i|tonight is the night i|this is the night i)\s+(?:just |finally |actually |definitely |really )?",
+            r"\b(?:im going to|im gonna|i am going to|gonna|going to|ill|i will|i shall|ive decided to|i have decided to|decided to|i plan to|im planning to|planning to|im about to|about to|im ready to|ready to|tonight i|today i|tonight is the night i|this is the night i)\s+",
+            intens!(),
+            r"(?:finally |definitely )?(?:",
             self_kill!(),
+            r"|",
+            method!(),
+            r")",
         ),
     )
-    .guard(r"\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|\b(?:lol|lmao|haha|jk|joking)\b|kill my ?self laughing|game|film|movie|book|character|episode|squad|career|social suicide|political suicide"),
+    .trigger(r"\b(?:going to|gonna|ill|i will|i shall|decided to|plan to|planning to|about to|ready to|tonight i|today i|this is the night i)")
+    .guard(r"\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|\b(?:lol|lmao|haha|jk|joking)\b|kill my ?self laughing|game|film|movie|book|character|episode|squad|career|social suicide|political suicide|bungee|parachute|skydiv\w*|\bdiv(?:e|ing)\b|swim\w*|\bpool\b|\blake\b|paddl\w*|for charity|trampoline|eventually|one day|someday|some day|at some point|in the end|sooner or later|kill my ?self if|\bif\b[^.!?\n]{0,40}\b(?:going to|gonna|ill|i will) (?:kill|end|top)"),
+    signal(
+        "crisis.intent-timed",
+        Level::Crisis,
+        "says they are ending their life at a set time",
+        concat!(
+            r"\b(?:im |i am )?(?:killing my ?self|k ?m ?s|unaliving my ?self|topping my ?self|offing my ?self|hanging my ?self|ending (?:it all|my (?:own )?life|everything|it)|taking my (?:own )?life)\b[^.!?\n]{0,30}?",
+            plan_time!(),
+        ),
+    )
+    .trigger(r"\b(?:killing|k ?m ?s|unaliving|topping|offing|hanging|ending|taking my|leaving this)")
+    .guard(r"\b(?:lol|lmao|haha|jk|joking|kidding)\b|\b(?:game|film|movie|book|character|episode)\b|\bending it (?:with|between)\b|\b(?:relationship|contract|subscription|tenancy|lease)\b"),
     signal(
         "crisis.intent-vague",
         Level::Crisis,
-        "says they will 'end it', 'do it' or 'go through with it'",
-        r"\b(?:im going to|im gonna|i am going to|gonna|going to|ill|i will|ive decided to|decided to|im about to|about to|im ready to|ready to|finally going to)\s+(?:just |finally |actually )?(?:end it|do it|go through with it|jump|take them all|take all of them|take the lot|overdose|od\b|stop my heart)",
+        "says they will 'end it', 'do it', 'take them all' or 'go through with it'",
+        concat!(
+            r"\b(?:im going to|im gonna|i am going to|gonna|going to|ill|i will|ive decided to|decided to|im about to|about to|im ready to|ready to|finally going to|i plan to|im planning to|planning to|plan to)\s+(?:just |finally |actually )?(?:end it|end things|do it|go through with it|jump(?: off| from| in front of|\s*[.!?,\n]|\s*$)|jump in(?:to)? (?:the )?(?:river|sea|canal|water|loch|lake|harbour|quarry|reservoir)|jump in(?: when| tonight| once| after|\s*[.!?,\n]|\s*$)|overdose|od\b|stop my heart|sleep forever|go to sleep forever)",
+            r"|\b(?:im|i am) (?:doing|ending) it\b|\bdoing it (?:tonight|this weekend|tomorrow|today)\b|\bit(?:ll| will) (?:all )?be (?:done|over)\b",
+            r"|(?:\b(?:im|i am|and|then|now|just|to|gonna|will|ill)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:taking|swallowing|take|swallow|necking|neck) (?:them(?:\s*[.!?,\n]|\s*$| tonight| when| once| after| now| later| in)|them all|all of them|the lot|every (?:single )?(?:one of (?:them|my (?:\w+ )?",
+            drugs!(),
+            r")|pill|tablet)|all (?:of )?(?:my|the) (?:\w+ )?",
+            drugs!(),
+            r"|everything in the (?:cupboard|cabinet|drawer|house)|the rest(?: of them)?)\b",
+        ),
     )
-    .guard(r"\bend it with (?:him|her|them)\b|relationship|breakup|break up|bungee|parachute|skydiv|pool|puddle|gym|exam|essay|assignment|job|tattoo|dye|haircut|diet|marathon|run|interview|presentation|deadline|quit|the call|the meeting")
-    .needs_support(),
+    .trigger(r"\b(?:going to|gonna|ill|i will|decided to|about to|ready to|plan to|planning to|doing it|ending it|itll|it will|tak|swallow|neck|finally going)")
+    .guard(r"\bend (?:it|things) with\b|\bend things (?:off|between)\b|relationship|breakup|break up|bungee|parachute|skydiv|pool|puddle|for charity|sponsored|swim\w*|\bdip\b|for fun|paddleboard\w*|gym|exam|essay|assignment|job|tattoo|dye|haircut|diet|marathon|\brun\b|interview|presentation|deadline|quit|the call|the meeting|holiday|travel\w*|abroad|with me|pharmacy|chemist|back to|\btest\b|homework|chores|dishes")
+    .needs_support()
+    .support_here(plan_time!()),
     signal(
         "crisis.timed-thoughts",
         Level::Crisis,
-        "suicidal thoughts tied to tonight or now",
-        concat!(r"\b(?:want|wanna|need|going|gonna|plan|planning) (?:to )?", self_kill!(), r"[^.!?\n]{0,40}\b(?:tonight|right now|today|when everyone(?:s| is)? (?:asleep|in bed|out))\b"),
-    ),
+        "wants to end their life tonight, or plans to today",
+        concat!(
+            r"\b(?:want|wanna|need) (?:to )?",
+            intens!(),
+            self_kill!(),
+            r"[^.!?\n]{0,40}\b(?:tonight|before (?:morning|midnight)|when everyone(?:s| is)? (?:asleep|in bed|out))\b|\b(?:going|gonna|plan|planning) (?:to )?",
+            intens!(),
+            self_kill!(),
+            r"[^.!?\n]{0,40}\b(?:tonight|right now|today|when everyone(?:s| is)? (?:asleep|in bed|out))\b",
+        ),
+    )
+    .trigger(r"\b(?:want|wanna|need|going|gonna|plan)"),
+    signal(
+        "crisis.voices",
+        Level::Crisis,
+        "voices tell them to harm themselves, now or tonight",
+        r"\b(?:voices?|my (?:head|brain|mind|thoughts|ed|illness|depression))\b[^.!?\n]{0,30}\b(?:telling|tell|told|saying|say|ordering|order|want|wants|screaming at) me (?:that )?(?:to|i (?:have|need|should|must)(?: to)?)\s+(?:\w+ )?(?:kill|hurt|harm|cut|die|jump|walk into|step in front|end|drown|hang|burn|overdose)\b[^.!?\n]{0,60}\b(?:tonight|right now|now)\b",
+    )
+    .trigger(r"\b(?:voice|my head|my brain|my mind|my thoughts|my ed|my illness|my depression)"),
+    signal(
+        "crisis.resolve",
+        Level::Crisis,
+        "a sign of a decision made: 'tonight's the night', 'don't talk me out of it'",
+        r"\bive (?:made (?:my|the|a) decision|made up my mind|decided(?:\s*[.!,\n]|\s*$)|worked (?:it all|everything|it) out)|\bmy mind(?:s| is) made up\b|\b(?:tonight|today|tomorrow|this|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:s| is) the (?:night|day)\b|\bthis is it(?: for me)?(?:\s*[.!,\n]|\s*$)|\b(?:talk|talking) me (?:out of it|down)\b|\b(?:no ?one|nobody)(?:s| is)? (?:going to|gonna|can|will) stop me\b|\b(?:so|or|because) (?:they|nobody|no ?one|anyone) (?:would|wouldnt|could|couldnt|will|wont|cant) stop me\b|\b(?:its|it is) time (?:for me )?to go\b|\b(?:its|it is) time(?:\s*[.!\n]|\s*$)|\bmy time (?:is up|has come)\b|\b(?:dont|do not) (?:try (?:and |to )?)?stop me\b|\b(?:anyone|anybody|nobody|no ?one|you|them|people) to (?:stop|save|find) me\b|\b(?:stop|save|find|talk) me\b[^.!?\n]{0,12}\bthis time\b|\b(?:picked|chosen|chose|found) (?:the|a|my) (?:spot|place|date|day|bridge|time)\b|\bone way(?: ticket)?(?:\s*[.!,\n]|\s*$)|\bgoing deep(?:er)? this time\b|\b(?:im|i am) not (?:scared|afraid|frightened) (?:any ?more|now|of dying)\b|\bmade (?:my )?peace(?: with (?:it|that|everything|my decision|dying|what im (?:doing|about to do)))?(?:\s*[.!,\n]|\s*$)|\b(?:and|then) thats it\b|\bthats it (?:for me|then)\b|\bthat(?:s| will be|ll be) the end\b|\b(?:it to be|it will be|itll be|its|is) enough this time\b|\bworks? this time\b|\b(?:finish|end) it (?:all )?(?:tonight|now|for good)\b|\b(?:going to|gonna) finish it\b|\bget it over with\b|\b(?:please )?(?:dont|do not) (?:call|ring|phone|send|get) (?:anyone|anybody|an ambulance|999|911|help|the police)\b|\b(?:dont|do not) want (?:any )?help\b|\bready to go(?:\s*[.!,\n]|\s*$)",
+    )
+    .trigger(r"\b(?:call|ring|phone|send|get|help|peace|stop me|save me|find me|ive |im |i am |my mind|the night|the day|this is it|thats|that s|that will|thatll|enough this|work|talk(?:ing)? me|stop me|time|picked|chose|found|one way|going deep|finish it|end it|get it over|ready to go)")
+    .guard(r"\b(?:buy|buying|bought|tattoo|haircut|holiday|job|quit|moving|marathon|skydiv\w*|bungee|wedding|propos\w*|degree|course|dye|piercing|gig|concert|party|match|exam|interview|date night|first date|were|we are|packed)\b")
+    .not_negatable()
+    .veto(UPBEAT)
+    .cue(),
+    signal(
+        "crisis.method",
+        Level::Crisis,
+        "names a way of dying by a place or vehicle ('walk into the sea', 'step in front of a train')",
+        // Only as a purpose or an act under way ("heading to the beach to
+        // walk into the water", "im walking into the sea"): "thinking about
+        // stepping in front of a train" is `high.thoughts`.
+        concat!(r"\b(?:to|im|i am|now|and|gonna)\s+", method!()),
+    )
+    .trigger(r"\b(?:jump|walk|step|throw|driv|crash|lie|lying)")
+    .guard(r"\b(?:swim\w*|holiday|dip|paddl\w*|bungee|parachute|skydiv\w*|charity|sponsored|dare|lol|haha|for fun|surf\w*|diving|dive|kids?|dog|puddle|pool|shallow|cold water|wild swim\w*|ice bath|beach day|sunbath\w*|road safety|careful|nearly|almost|accident\w*|dream)\b")
+    .needs_support(),
+    // ---- crisis: means -------------------------------------------------
     signal(
         "crisis.means-ready",
         Level::Crisis,
-        "has the means ready (pills counted out, saved up, a rope)",
-        r"\b(?:counted out|counting out|saved up|saving up|stockpil\w*|hoard\w*|lined up|laid out|set out|got enough|have enough|bought enough|enough)\b[^.!?\n]{0,30}\b(?:pills|tablets|meds|medication|paracetamol|painkillers|co-?codamol|sleeping pills|antidepressants|sertraline|insulin|rope|ligature|blades?)\b|\b(?:pills|tablets|meds|paracetamol|painkillers|rope|noose|ligature)\b[^.!?\n]{0,30}\b(?:counted out|lined up|laid out|in front of me|next to me|ready|in my hand|tied)\b|\b(?:tied|made|bought) (?:a |the )?(?:noose|rope)\b",
+        "has the means ready (pills counted out, saved up, a rope tied)",
+        concat!(
+            r"\b(?:counted out|counting out|saved up|saving up|been saving|stockpil\w*|hoard\w*|collected|collecting|got enough|have enough|bought enough|more than enough|finally got enough)\b[^.!?\n]{0,30}\b(?:",
+            drugs!(),
+            r"|rope|ligature|blades?)\b",
+            r"|\b(?:",
+            drugs!(),
+            r"|rope|noose|ligature|blades?|razors?|gun|shotgun|pistol|knife)\b[^.!?\n]{0,30}\b(?:counted out|lined up|laid out|in front of me|next to me|beside me|ready|in my hand|tied|saved up|stockpiled|hoarded|collected)\b",
+            r"|\b(?:tied|made|bought) (?:a |the )?(?:noose|rope|ligature)\b",
+            r"|\btied (?:a |the |my |it |something )?(?:\w+ ){0,3}?(?:to|round|around|from|over|onto) (?:the |a |my )?(?:banister|bannister|stair ?rail|beam|loft|hatch|rail|door ?frame|door(?: handle)?|handle|hook|pipe|tree|curtain rail|bed ?frame|wardrobe)\b",
+            r"|\b(?:it|the \w+|a \w+|cord|belt|rope|ligature|scarf)\b[^.!?\n]{0,15}\b(?:round|around) my neck\b",
+            r"|\b(?:got|have|sorted|found) the means\b",
+            r"|\b(?:i have|ive got|i ve got|got|have) (?:a |the )?(?:plan|method) and (?:a |the )?(?:date|time|day)(?:\s*[.!,\n]|\s*$| for it| to do it)",
+            r"|\b(?:the|my|a) noose\b",
+            r"|\b(?:rope|noose|ligature|belt|cord)\b[^.!?\n]{0,15}\b(?:hanging|tied|attached|fixed|fastened) (?:from|to|on|over|round|around) (?:the |a |my )?(?:\w+ )?(?:beam|banister|bannister|loft|hatch|rail|door|hook|pipe|tree|ceiling|frame)\b",
+            r"|\bhose(?:pipe)?\b[^.!?\n]{0,25}\bexhaust\b|\bexhaust\b[^.!?\n]{0,25}\bhose(?:pipe)?\b",
+            r"|\b(?:sitting|sat|lying|laying|im|i am|here|parked)\b[^.!?\n]{0,40}\bwith\b[^.!?\n]{0,30}\ball (?:of )?(?:my|the|her|his) (?:\w+ )?",
+            drugs!(),
+            r"\b",
+            r"|\blocked my ?self in\b[^.!?\n]{0,30}\bwith (?:a|the|my|all my|all the|all of my) (?:\w+ )?(?:razor|blade|knife|rope|gun|",
+            drugs!(),
+            r")\b",
+            r"|\bbought (?:\w+ ){0,2}(?:pills|paracetamol|tablets|painkillers|co-?codamol|sleeping pills) (?:from|in|at) (?:different|several|\w+ different|a few|multiple|two|three|four|lots of) (?:shops|pharmacies|chemists|places|supermarkets)\b",
+            r"|\b(?:lined|laid|counted) (?:them|the pills|the tablets|my pills|my tablets) (?:all )?(?:out|up)\b",
+        ),
     )
-    .guard(r"\b(?:collection|collect|pharmacy|chemist|prescription ready|pick(?:ed)? up|dosette|pill organi[sz]er|weekly box|for the week|enough sleep|enough money|not enough|camping|climbing|boat|washing line|dog lead)\b"),
+    .trigger(concat!(r"\b(?:plan|method|belt|cord|hanging|hose|exhaust|neck|with|locked|count|saved|saving|stockpil|hoard|collect|enough|rope|noose|ligature|blade|razor|gun|shotgun|pistol|knife|tied|the means|lined|laid|bought|", drugs!(), ")"))
+    .guard(r"\b(?:collection|collect|pharmacy|chemist|prescription ready|pick(?:ed)? up|dosette|pill organi[sz]er|weekly box|for the week|not enough|camping|climbing|boat|washing line|dog lead|shav\w*|cooking|chopping|kitchen|dinner|travel\w*|holiday|abroad|range|clay|shoot\w*|hunting|season|carving|whittl\w*|review|appointment|gp|doctor|hospital|ward|nurse|how to|knots?|sailing|scouts?|halloween|history|lynch\w*|necklace|chain|lanyard|headphones|pendant|medal|garland|lei|cold|warm|cosy|cozy)\b"),
     signal(
-        "crisis.place",
+        "crisis.means-cue",
         Level::Crisis,
-        "is at a bridge, railway, cliff, roof or ledge",
-        r"\b(?:im|i am|sitting|sat|standing|stood|waiting|here|stuck|climbed)\b[^.!?\n]{0,25}\b(?:on|at|by|near|under|over|off|onto|up on|on top of|the edge of)\s+(?:the |a |this )?(?:bridge|railway bridge|motorway bridge|railway|rail line|train tracks|tracks|level crossing|platform edge|cliff(?: edge)?|cliffs|roof|rooftop|top floor|ledge|multi-?storey|car park roof|edge)\b",
+        "has means or a ligature point to hand (a gun out, 'got everything I need', a car in the garage)",
+        r"\b(?:got|have|bought|found|collected|got hold of|sorted)\s+(?:everything|all|what) i need\b|\bgot everything (?:ready|sorted)\b|\b(?:its|everythings|everything is|it is|its all|everything s) (?:all )?(?:ready|sorted|in place|set|planned|arranged|in (?:my|the) (?:bag|rucksack|drawer|wardrobe|car|room|glovebox))\b|\b(?:the )?(?:rope|pills|tablets|blades?|razors?|gun)(?:s| is| are)? in (?:my|the) (?:\w+ )?(?:wardrobe|drawer|bag|rucksack|car|room|pocket)\b|\b(?:the |my )?(?:pills|tablets|meds)(?:s| is| are)? (?:on|next to|by|beside) (?:my|the) (?:bedside (?:table|cabinet)|bed|pillow|desk)\b|\b(?:got|loaded|load|loading|holding|took|taken|taking) (?:out )?(?:my |his |her |my dads |dads |the |a )?(?:gun|shotgun|rifle|pistol)(?: out)?\b|\b(?:got|have|bought|found) (?:a|the|my|some) (?:blade|razor|rope|noose|ligature|helium|charcoal|exit bag|tablets|pills)\b|\bbought (?:\w+ ){0,3}?(?:packs?|packets?|boxes|bottles?|loads|lots) of (?:\w+ )?(?:paracetamol|painkillers|pills|tablets|co-?codamol|codeine|ibuprofen|aspirin|sleeping pills)\b|\b(?:got|have|bought|collected|gathered)\b[^.!?\n]{0,25}\ball (?:of )?my (?:\w+ )?(?:pills|tablets|meds|medication|painkillers|sleeping pills)\b|\b(?:got|have|bought|saved|collected)\s+(?:\w+ )?\d{2,} (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|co-?codamol|codeine|tramadol|sleeping pills)\b|\b(?:im|i am|sat|sitting|lying|laying|here|in the bath|in bed|in my room|in the bathroom|in (?:my|the) car|locked (?:\w+ )?in)\b[^.!?\n]{0,30}\bwith (?:a|the|my|his|her|all my|all the|all of my) (?:\w+ )?(?:razor|blade|knife|rope|noose|gun|hose(?:pipe)?|charcoal|bbq|barbecue|pills|tablets|meds)\b|\bive tied it\b|\b(?:turned|left|put|switched) (?:the |all the )?gas (?:on|taps on)\b|\b(?:in|inside) (?:the|my) car in (?:the|my) garage\b|\bengine running in (?:the|a|my) (?:closed |shut )?garage\b|\bhose(?:pipe)? (?:from|to|into|through|on|onto) the exhaust\b|\b(?:lit|burning) (?:a |the )?(?:bbq|barbecue|charcoal) in (?:the|my) (?:room|car|tent|bedroom|flat|bathroom)\b",
     )
-    .guard(r"\b(?:commute|commuting|delayed|cancelled|late|photo|view|sunset|walk(?:ing)? the dog|holiday|trip|hike|hiking|fishing|work|office|roofer|roofing|gutter|scaffold|leak|tiles|selfie|tourist)\b")
-    .needs_support(),
+    .trigger(concat!(r"\b(?:i need|everything|ready|sorted|set|arranged|in place|planned|in my |in the |gas|with |rope|blade|razor|gun|shotgun|rifle|pistol|noose|ligature|helium|charcoal|exit bag|knife|hose|bbq|barbecue|tied|garage|", drugs!(), ")"))
+    .guard(r"\b(?:cooking|chopping|kitchen|craft|stanley|knife set|hobby|model|diy|kit|bread|butter|fork|camping|climbing|boat|clay|shoot(?:ing)? (?:range|club|season)|hunting|range|cleaning|mechanic|fixing|repair|mot|tyres?|holiday|packing|trip|festival|gym|lunch|shopping|hair|shav\w*|party|recipe|baking|cake|uni|school|new (?:flat|house|job)|for (?:the|my|a|our) (?:\w+ )?(?:trip|party|holiday|week|course|exam|move|wedding))\b")
+    .cue()
+    .support(r"\btonight\b|\bright now\b|\b(?:shut|closed|sealed|taped) (?:up )?(?:all )?(?:the )?(?:windows|doors|vents|door)\b|\bengine (?:is )?(?:running|on)\b|\bdoor (?:is )?(?:pulled )?(?:down|shut|closed)\b|\bfumes\b|\bready to go\b|\b(?:sat|sitting) here (?:with|looking at) it\b"),
+    // ---- crisis: acts ---------------------------------------------------
     signal(
         "crisis.act-done",
         Level::Crisis,
         "has just taken an overdose or harmed themselves badly",
-        r"\b(?:ive|i have|i just|just|i already|already|i)\s+(?:just |already )?(?:taken|took|swallowed|necked|downed|had)\s+(?:\w+ ){0,3}?(?:overdose|an od|(?:all|the whole|a whole|the entire|a full|every|loads of|a load of|a lot of|lots of|too many|a handful of|\d{2,}) (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|meds|packets?|boxes|bottles?|of them|my meds|my prescription)|them all|all of them|the lot|everything in the (?:cupboard|cabinet|drawer))\b|\b(?:ive|i have|i|just)\s+(?:just |already )?(?:overdosed|od(?:d|ed)|cut too deep|slit my wrists?|cut my wrists?)\b",
+        concat!(
+            r"(?:\b(?:ive|i have|i just|just|i already|already|i|youve|you have|and|then)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:just |already )?(?:taken|took|swallowed|necked|downed|had|injected|drank|drunk)\s+(?:\w+ ){0,3}?(?:overdose|an od|(?:all|the whole|a whole|the entire|a full|every (?:single )?one of|every|loads of|a load of|a lot of|lots of|too many|a handful of|half|\d{2,}|an? (?:box|bottle|packet|pack|strip|tub|jar|bunch|bag)s? of|whole (?:\w+ )?(?:supply|prescription|stash) of|(?:entire|full) (?:\w+ )?(?:supply|prescription|stash) of)(?: (?:box|packet|bottle|pack|strip|tub|blister pack)s?)?(?: of)? (?:my |the |her |his )?(?:\w+ ){0,3}?(?:",
+            drugs!(),
+            r"|packets?|boxes|bottles?|of them|my prescription)|them all|all of them|the lot|(?:everything|whatever) (?:was |is )?(?:in|from) (?:the|my|our) (?:\w+ )?(?:cupboard|cabinet|drawer|medicine)|(?:the first|a|another|a big|a huge|two|three) handfuls?)\b",
+            r"|(?:\b(?:ive|i have|i|just|i just)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:just |already )?(?:overdosed|od(?:d|ed)|cut too deep|slit my wrists?|cut my wrists?|cut my throat)\b",
+            r"|\bod(?:d|ed)? on (?:my |some |the |her |his )?(?:\w+ )?",
+            drugs!(),
+            r"|\b(?:drank|drunk|swallowed|downed|necked|had) (?:some |the |a (?:bottle|cup|glass) of |half a bottle of )?(?:bleach|antifreeze|weed ?killer|poison|drain cleaner|rat poison)\b",
+            r"|\b(?:took|taken|swallowed|had) them (?:all )?(?:about |around |nearly |over |like )?(?:an hour|half an hour|a few (?:mins|minutes|hours)|\d+ (?:mins?|minutes|hours?|hrs?)|(?:five|ten|fifteen|twenty|thirty|forty) (?:mins?|minutes)) ago\b",
+            r"|\b(?:already|just) (?:took|taken|swallowed|had) them\W{0,4}all of them\b",
+            r"|\b(?:finished|took|taken|swallowed|necked|downed|had|injected|used)\b[^.!?\n]{0,40}\b(?:my |the )?(?:whole|entire) (?:\w+ )?(?:stash|supply|prescription|box|packet|bottle)s? of (?:my )?(?:\w+ ){0,2}?",
+            drugs!(),
+            r"|\b(?:taken|took|swallowed|necked|downed) (?:the|a|an) (?:whole|entire|full) (?:box|packet|bottle|pack|strip|tub|blister pack|lot)\b|\b(?:taken|took|swallowed|injected|used|drank|drunk|downed) (?:everything|all) (?:i had|i have|i could find|of it|in the house|i saved|ive saved)\b",
+            r"|\b(?:taken|took|swallowed|had|injected|drank|drunk) (?:all of )?(?:my|his|her|their|the|mums?|dads?) (?:\w+ )?",
+            drugs!(),
+            r"\W{1,4}(?:all of (?:it|them)|every (?:last |single )?one|the lot|the whole (?:lot|box|bottle|packet))\b",
+        ),
     )
-    .guard(r"\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)"),
+    .trigger(r"\b(?:finished|taken|took|swallow|neck|down|had|inject|drank|drunk|used|overdos|od|cut|slit)")
+    .guard(r"\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged"),
     signal(
         "crisis.bleeding",
         Level::Crisis,
-        "bleeding that will not stop",
-        r"\b(?:bleeding|blood|the cut|cuts|it|wound)\b[^.!?\n]{0,20}\b(?:wont|will not|doesnt|does not|isnt|is not|cant|cannot|wouldnt|would not)\s+stop(?:ping)?\b|\bcant stop the bleeding\b|\btoo much blood\b|\bcut (?:way )?too deep\b|\bneeds? stitches\b",
+        "bleeding that will not stop, or a deep cut",
+        r"\b(?:bleeding|blood|the cut|cuts|it|wound)\b[^.!?\n]{0,20}\b(?:wont|will not|doesnt|does not|isnt|is not|cant|cannot|wouldnt|would not)\s+stop(?:ping)?\b|\bcant stop the bleeding\b|\btoo much blood\b|\bso much blood\b|\bblood (?:is )?(?:all )?over (?:the|my) (?:floor|bathroom|bed|sheets|carpet|sink)\b|\bcut (?:my ?self |my (?:arms?|legs?|wrists?|thighs?|stomach) )?(?:way too|really|so|too|very) (?:bad(?:ly)?|deep(?:ly)?)\b|\b(?:its|blood is|blood s|it is) (?:pouring|gushing|spurting)\b|\bdeeper than i (?:meant|wanted|intended|thought)\b|\bbleeding (?:a lot|heavily|badly|loads|so much|everywhere)\b|\b(?:lots|loads|a lot|tons) of blood\b|\b(?:cut|cuts|went|gone|going) deep(?:er)? this time\b|\b(?:made|did|done) (?:the |my )?cuts? (?:really |so |too )?deep(?:er)?\b|\bcut (?:my ?self |my \w+ )?deep(?:er)?\b|\b(?:went|gone|cut|going) (?:way )?too deep\b|\bneeds? stitches\b",
     )
-    .guard(r"\b(?:nose|nosebleed|period|gums?|tooth|teeth|dentist|paper cut|finger|shaving|kitchen|cooking|dog|cat)\b")
+    .trigger(r"\b(?:stop|blood|bleeding|cut|deep|needs? stitches|pouring|gushing|spurting|went|gone|going|made|did|done)")
+    .guard(r"\b(?:nose|nosebleed|period|gums?|tooth|teeth|dentist|paper cut|finger|shaving|kitchen|cooking|dog|cat|comment|words|remark|film|movie|horror|game)\b")
     .not_negatable(),
+    // ---- crisis: places ---------------------------------------------------
+    signal(
+        "crisis.place",
+        Level::Crisis,
+        "is at or heading to a bridge, railway, cliff, roof or ledge",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
+    )
+    .trigger(r"\b(?:bridge|footbridge|flyover|viaduct|rail|train tracks|tracks|level crossing|platform|cliff|crags|roof|top floor|ledge|multi|car park|river|canal|reservoir|quarry|pier|harbour|dock|marina|sea wall|seafront|motorway|dual carriageway|balcony|wait)")
+    .guard(r"\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
+    .cue()
+    .support(PLACE_SUPPORT),
+    signal(
+        "crisis.place-danger",
+        Level::Crisis,
+        "is on a ledge, on the tracks or at the edge of a drop",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of)\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b",
+    )
+    .trigger(r"\b(?:tracks|railway line|rail line|level crossing|ledge|parapet|edge|wall of|railing|side of|wrong side)")
+    .guard(r"\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|holiday|trip|hik\w*|fishing|work|office|roofer|roofing|gutter|scaffold\w*|selfie|tourist|picnic|lunch|party|drinks|made it|celebrat\w*|in a good way|proud|lovely|beautiful|reading|book|cuppa|coffee|tea|lol|haha)\b|!!"),
+    // ---- crisis: farewells ------------------------------------------------
     signal(
         "crisis.farewell",
         Level::Crisis,
-        "a farewell or last post",
-        r"\bthis (?:is|will be) (?:my|the) (?:last|final) (?:post|message|goodbye|time (?:im|i am|ill be) (?:posting|writing|here|on here))\b|\bby the time (?:you|anyone|someone|they|people) (?:read|reads|see|sees|find|finds) this\b|\b(?:wont|will not|wouldnt) be (?:around|here|alive|with you) (?:much longer|for much longer|for long|anymore|any more|after (?:tonight|today|this)|by (?:tomorrow|morning|the weekend|the end of (?:the|this) week)|to see)\b|\bits been (?:nice|lovely|good|an honour) knowing (?:you|everyone|you all)\b|\b(?:goodbye|bye) (?:forever|for good|for the last time|cruel world)\b|\b(?:ive|i have|i) (?:written|wrote|left|finished) (?:my |a |the )?(?:suicide )?(?:notes?|letters?|goodbye (?:notes?|letters?))(?: (?:to|for) (?:my|everyone|them))?\b|\bthis is goodbye\b|\bsee you (?:all )?(?:on the other side|in (?:the )?next life)\b|\bi(?:ll| will) be (?:with|seeing) (?:my )?(?:nan|nanna|gran|grandad|grandma|mum|dad|brother|sister|son|daughter) (?:again )?soon\b",
+        "a farewell, last post or suicide note",
+        r"\bthis (?:is|will be) (?:my|the) (?:last|final) (?:post|message|goodbye|time (?:im|i am|ill be) (?:posting|writing|here|on here))\b|(?:(?m:^)\s*|[.!?]\s+)(?:my )?(?:final|last) (?:post|message)(?: (?:here|on here|ever|from me))?(?:\s*[.!\n]|\s*$)|\b(?:the )?last time (?:youll|you will|anyone will|you all will) (?:hear from|see|read) me\b|\bthe last time ill (?:ever )?(?:log on|log in|post|be on here|write|have to (?:feel|deal)|feel)\b|\b(?:this is|this will be|thatll be|that will be) the last time i (?:post|write|log on|am on here|ever post)\b|\bby the time (?:you|anyone|someone|they|people) (?:read|reads|see|sees|find|finds) this\b|\bthe last thing (?:ill|i will) ever (?:write|post|say|do|type)\b|\b(?:writing|posting|saying) (?:this )?for the (?:last|final) time\b|\b(?:wont|will not|wouldnt|dont think ill|dont think i will|dont think id|not going to) be (?:around|here|alive|with you) (?:much longer|for much longer|for long|anymore|any more|after (?:tonight|today|this|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|by (?:tomorrow|morning|the weekend|the end of (?:the|this) week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|in (?:an|a few|\d+) (?:hours?|days?|minutes?)|an hour from now|tomorrow|to see)\b|\b(?:wont|will not) be (?:here|around) to\b|\b(?:wont|will not|not going to) be (?:posting|writing|on here|logging on|back)(?: here| on here)? (?:again|any ?more)\b|\bits been (?:nice|lovely|good|an honour) knowing (?:you|everyone|you all)\b|\b(?:goodbye|bye) (?:forever|for good|for the last time|cruel world)\b|(?:\b(?:ive|i have|i|im|i am)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:just )?(?:written|wrote|left|finished|writing|finishing) (?:my |a |the )?suicide (?:notes?|letters?)\b|\b(?:my |the |a )?suicide (?:note|letter)s? (?:is |are |s )?(?:written|done|finished|ready|on my|in (?:an|the|my))\b|\bthis is goodbye\b|\b(?:this is|here is|heres) (?:my|a) (?:suicide note|goodbye (?:note|letter|message)|last message)\b|\bi(?:ll| will)(?: probably| definitely)? be dead (?:by|before|in|soon|tonight|tomorrow)\b|\bsee you (?:all )?(?:on the other side|in (?:the )?next life)\b|\bi(?:ll| will)\s+(?:finally |soon )?(?:be (?:with|seeing)|see|join) (?:my )?(?:\w+ )?(?:nan|nanna|gran|granny|grandad|grandma|mum|mom|dad|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie) (?:again|soon|in heaven|on the other side|tonight)\b|\b(?:is|will be|itll be|it will be) my last (?:day|night|birthday|christmas|weekend),? (?:full stop|period|ever|alive|on (?:this )?earth)\b|\b(?:its|this is|tonight is|today is|tonights|todays) my last (?:night|day)(?:\s*[.!,\n]|\s*$| on earth| alive| ever)|\b(?:decided|decision) (?:that )?(?:it|this|itll|it will|its|this will)(?: be| is)? my last\b|\b(?:please )?(?:dont|do not) (?:try (?:and |to )?)?(?:come )?(?:look(?:ing)? for|find|search for|come after) me\b",
     )
-    .guard(r"\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|phone|signal|wifi|until|chapter|season|episode|series)\b")
+    .trigger(r"\b(?:this is|here is|heres|last|final|for the last|by the time|be posting|be writing|be on here|be logging|be back|be around|be here|be alive|be with|be seeing|be dead|knowing|goodbye|bye|suicide|see you|look|find|search|come after|this is goodbye|ill|i will|here to|around to)")
+    .guard(r"\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
     .not_negatable()
     .any_time(),
     signal(
         "crisis.giving-away",
         Level::Crisis,
-        "giving their things or pets away",
-        r"\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:of )?(?:my|away my) (?:things|stuff|belongings|possessions|cat|dog|pets?|clothes|games|books|guitar|savings)(?: away)?\b|\b(?:who|someone) (?:will|can|could) (?:have|take|look after) my (?:cat|dog|pets?|things|stuff)\b",
+        "giving their things or pets away, settling affairs",
+        r"\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:of )?(?:my|away my) (?:things|stuff|belongings|possessions|cat|dog|pets?|clothes|games|books|guitar|savings|ps\d|xbox|laptop|bike|jewellery|records)(?: away)?\b|\b(?:gave|given|giving) (?:my )?(?:cat|dog|pets?) to\b|\b(?:the|my) (?:dog|cat|pets?)(?:s| has| have|s been)? (?:gone|going|been rehomed) (?:to|with)\b|\brehom(?:ed|ing) (?:the|my) (?:cat|dog|pets?) (?:with|to)\b|\bwho gets what\b|\b(?:labelled|labeled) (?:with|for) (?:who|whom)\b|\b(?:who|someone) (?:will|can|could) (?:have|take|look after) my (?:cat|dog|pets?|things|stuff)\b|\bcancel(?:led|ed|ling)? (?:my )?(?:phone )?(?:contract|subscriptions?|direct debits?)\b|\bpaid off what i could\b",
     )
-    .guard(r"\b(?:while i|when im away|on holiday|in hospital|declutter\w*|charity shop|spring clean|car boot|moving (?:house|out|abroad)|allerg\w*|landlord|rehom\w*|new baby|outgrown|too small|upgrade|ebay|vinted|selling|sold)\b")
-    .needs_support(),
+    .trigger(r"\b(?:giv|gave|dog|cat|pet|rehom|who gets|label|my things|my stuff|cancel|paid off)")
+    .guard(r"\b(?:while i|when im away|on holiday|in hospital|declutter\w*|charity shop|spring clean|car boot|moving (?:house|out|abroad)|moving to|allerg\w*|landlord|because|new baby|outgrown|too small|upgrad\w*|ebay|vinted|selling|sold|free to collect|switch\w*|new (?:phone|provider|deal|contract))\b")
+    .veto(UPBEAT)
+    .cue(),
+    signal(
+        "farewell.weak",
+        Level::Crisis,
+        "a goodbye, thanks or request that may be a farewell",
+        r"\bthank(?:s| you)(?: (?:all|everyone|guys|so much))? for (?:everything|all the (?:banter|chats|laughs|memories)|(?:all )?(?:the|your) \w+ over the years|being there|being my friends?)\b|\bcheers for everything\b|\bthank you and goodbye\b|\b(?:goodbye|bye) (?:everyone|all|guys|everybody|friends|to everyone|you all)\b|\bsay(?:ing)? goodbye to (?:everyone|you all|all of you)\b|\b(?:said|say|saying) my goodbyes\b|\b(?:said|say|told them) (?:what|everything) i (?:needed|wanted|had) to (?:say|tell)\b|\bim sorry for everything\b|\b(?:im|i am) (?:so )?sorry(?:\s*[.!\n]|\s*$)|\b(?:im )?sorry (?:mum|mom|mam|dad|everyone|guys|all|mummy|daddy)(?:\s*[.!,\n]|\s*$)|\b(?:im )?sorry (?:to everyone|everyone|for being (?:such )?a burden)\b|\btell (?:my |them |her |him )?(?:family |mum |mom |dad |kids |parents |\w+ )?(?:from (?:the )?\w+ (?:\w+ )?)?(?:i love (?:them|her|him|you)|im sorry)\b|\btell (?:my |them |her |him |the )?(?:\w+ ){0,2}?(?:that )?(?:i|their (?:dad|mum|mom|mother|father)|mummy|daddy) (?:love|loved|loves|am sorry|was sorry|m sorry)\b|\b(?:none of (?:this|it) (?:is|was)|its not|it isnt|it wasnt|it is not|it was not) (?:your|her|his|their|anyones) fault\b|\b(?:look after|take care of) (?:my (?:cat|dog|kids|mum|family|pets?|boy|girl)|each other|yourselves)(?: for me| when im gone)?\b|\b(?:can|could|will) (?:someone|somebody|anyone) (?:please )?(?:look after|take care of|feed|check on|make sure)\b|\bmake sure \w+ is (?:ok|okay|alright|fed|looked after)\b|\bwhen im gone\b|\bbefore i go(?:\s*[.!,\n]|\s*$)|\bdont be sad\b|\b(?:i )?love you (?:all|both|guys)\b|\bim at peace\b|\bfinally (?:going to )?(?:be |get (?:some )?)?(?:free|at peace|peace)\b|\bno more pain soon\b|\bput my affairs in order\b|\bsorted (?:out )?(?:my|the) (?:will|affairs|paperwork)\b|\bgoodbye\b|\byou (?:were|have been|ve been) the only (?:ones?|people|person) who\b|\bif (?:anyone|someone) (?:sees|reads|finds) this\b|\bfirst and last post\b|\b(?:please )?forgive me(?:\s*[.!,\n]|\s*$)|\b(?:ive|i have|i) (?:arranged|sorted|organised|organized|planned) everything\b|\b(?:instructions|wishes|plans?|arrangements|music|songs?) for my funeral\b|\bmy funeral (?:plans|arrangements|wishes|music)\b|\bplanned my (?:own )?funeral\b|\b(?:just )?want(?:ed)? (?:someone|somebody|anyone|someone on here|you all|you guys) to know\b|\b(?:just )?want(?:ed)? to (?:tell|say it to) (?:someone|somebody|anyone|you all|you guys)\b|\bthank(?:s| you) for trying\b|\b(?:please )?(?:dont|do not) worry(?: about me)?(?:\s*[.!,\n]|\s*$| guys| everyone| x)|\b(?:wont|will not|dont|do not) (?:need|be needing) (?:it|them|this|any of (?:it|them|this)|my \w+)(?: anymore| any more| where im going| after \w+)?\b|\bwhere im going\b|\b(?:wont|will not|not|no|never) (?:be )?coming (?:back|home|out of this)\b|\beverything(?:s| is) in order\b|\b(?:please )?delete my (?:account|profile)\b|\b(?:deleted|deleting) my (?:insta|instagram|facebook|accounts?|socials|twitter|tiktok)\b|\b(?:gave|given|giving|wrote|written|writing|left) (?:\w+ ){0,3}?(?:my )?(?:\w+ )?passwords?\b|\b(?:writing|written|wrote|leaving|left|finished|finishing) (?:\w+ ){0,3}?(?:notes?|letters?)(?: (?:to|for) (?:my|the|each|everyone|them|\w+))?\b|\b(?:written|wrote|writing) (?:them|him|her|everyone) (?:each )?(?:a )?(?:notes?|letters?)\b|\b(?:notes?|letters?)(?: is| are|s)? (?:written|done|finished|ready)\b|\b(?:the |a |my )?(?:notes?|letters?) (?:is|are|s) (?:on|in|under|by) (?:the|my) (?:kitchen |bedside |dining )?(?:table|bed|desk|side|drawer|pillow|door|mantelpiece|counter)\b|\bfeel(?:ing)? (?:\w+ )?calm about (?:it|everything)\b",
+    )
+    .trigger(r"\b(?:thank|cheers|goodbye|bye|sorry|tell|fault|look after|take care|someone|somebody|anyone|make sure|when im gone|before i go|be sad|love you|at peace|finally|no more pain|affairs|sorted|the only|if anyone|if someone|first and last|need|where im going|coming|in order|delet|password|note|letter|calm|to know|i love|to tell|written|done|finished|ready|worry|said|say|told them|funeral|planned my|forgive|arranged|organis|organiz|planned)")
+    .guard(r"\b(?:this (?:week|year|weekend|month)|today|when im gone (?:for|on|to)|feeling (?:much |so |a lot )?better|doing (?:well|better|ok|okay)|recovered|recovering|saved my life|so grateful|grateful|happy|got the job|passed|new job|moving (?:house|to|on)|see you (?:around|soon|next|tomorrow|later)|back soon|until next time|for now|later|holiday|trip|taking a break|off to|goodbye to (?:my|the) (?:old|job|house|flat)|goodbye (?:to|from) (?:my|the|her|him|them|mum|dad)|(?:at|after|from|to|before) (?:the|his|her|their|a|(?:my|our) \w+s) funeral|getting me (?:here|through)|upgrad\w*|selling|free to collect|wedding|retir\w*|new chapter|leaving do|farewell (?:party|do)|after (?:dad|mum|\w+) (?:passed|died)|solicitor|grown up|forgot|reset|hacked|new phone|cover letter|application|mp|council|complaint|thank you card|christmas cards?|birthday cards?)\b")
+    .not_negatable()
+    .any_time()
+    .veto(UPBEAT)
+    .cue(),
+    // ---- crisis: third parties -------------------------------------------
     signal(
         "crisis.third-party",
         Level::Crisis,
-        "someone else intends to end their life or is in immediate danger",
+        "someone else intends to end their life",
         concat!(
-            r"\b(?:my|our|a|her|his|their)\s+(?:\w+ )?",
-            someone!(),
-            r"\b[^.!?\n]{0,90}\b(?:going to|gonna|about to|plans? to|planning to|wants to|will|is going to|(?:said|says|told me|texted|messaged|posted) (?:that )?(?:she|he|they)(?:ll| will| would| is going to| are going to| was going to| were going to|s going to|re going to|s gonna))\s+(?:\w+ )?(?:kill (?:him|her|them)(?:self|selves)|end (?:his|her|their) (?:own )?life|end it(?: all)?|take (?:his|her|their) (?:own )?life|hang (?:him|her|them)self|jump|overdose|od\b|do it|unalive)",
+            third!(),
+            r"[^.!?\n]{0,90}?\b(?:(?:is |s |was )?(?:going to|gonna|about to|plans? to|planning to|threatening to|threatened to|will)|(?:said|says|saying|told me|telling me|texted|texting|messaged|messaging|posted|rang me|phoned me|called me|threatened|threatening|keeps saying)[^.!?\n]{0,30}?\b(?:she|he|they)(?:ll| will| would| is going to| are going to| was going to| were going to|s going to|re going to|s gonna| is gonna| gonna|s about to| is about to| was about to))\s+(?:\w+ )?(?:kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) (?:own )?life|end it(?: all)?|take (?:his|her|their) (?:own )?life|hang (?:him|her|them)self|top (?:him|her|them)self|jump(?: off| from| in front of|\s*[.!?,\n]|\s*$)|overdose|od\b|unalive|drive (?:it |the car |his car |her car |their car |the van )?(?:into|off)|walk into|step in front of|throw (?:him|her|them)sel(?:f|ves)|take (?:all|every one) of (?:his|her|their)|take (?:all )?(?:his|her|their) (?:pills|tablets|meds))",
+            r"|(?:",
+            third!(),
+            r"[^.!?\n]{0,60}?\b|\b)(?:shes|hes|theyre|she is|he is|they are) (?:walking|going|heading|driving|on (?:her|his|their) way) (?:into|to|off|towards|in front of) (?:the |a )?(?:\w+ )?(?:sea|river|bridge|cliffs?|railway|tracks|train|canal|roof|car park|motorway|quarry|lake|reservoir)\b",
         ),
     )
-    .guard(r"\b(?:died|passed away|funeral|years ago|last year|anniversary|in the (?:film|book|show|game)|character)\b"),
+    .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
+    .guard(r"\b(?:died|passed away|funeral|years ago|last year|anniversary|in the (?:film|book|show|game)|character|jump (?:ship|the gun|the queue|at|on|for joy|in(?:to)? the (?:pool|sea|lake|shower))|bungee|parachute|skydiv\w*|trampoline|plane|charity|sponsored|dare|lol|haha|swim\w*|holiday|day out|for a walk|paddl\w*|surf\w*|fishing|chips|ice cream)\b|\bif (?:i|we|you) (?:leave|go|break up|dont|do not|tell|say|ever)\b"),
     signal(
         "crisis.third-party-act",
         Level::Crisis,
-        "someone else has taken an overdose or is at a bridge or railway",
+        "someone else has taken an overdose, cut badly or is at a bridge or roof",
         concat!(
-            r"\b(?:he|she|they|my (?:\w+ )?",
-            someone!(),
-            r")\s+(?:has|have|just|already|is|are|s|re)?\s*(?:just |already )?(?:taken|took|swallowed|had)\s+(?:an? )?(?:overdose|od|(?:all|loads of|a lot of|lots of|a handful of|too many|a whole (?:box|packet) of) (?:\w+ )?(?:pills|tablets|paracetamol))\b|\b(?:he|she|they|my (?:\w+ )?",
-            someone!(),
-            r")\s+(?:is|are|s|re) (?:on|at|standing on|sitting on) (?:the |a )?(?:bridge|roof|ledge|tracks|railway|cliff)\b|\b(?:he|she|they|my (?:\w+ )?",
-            someone!(),
-            r")\s+(?:has|have|just)?\s*(?:overdosed|od(?:d|ed)|cut (?:him|her|them)self (?:badly|deep|really bad))\b",
+            r"(?:",
+            third!(),
+            r"|\b(?:he|she|they))[^.!?\n]{0,20}?\b(?:taken|took|swallowed|injected|downed|necked|had)\s+(?:an? )?(?:\w+ )?(?:overdose|od\b|(?:loads|a load|a lot|lots|a handful|too many|a whole (?:box|packet|bottle)|the whole (?:box|packet|bottle)|every one|a bunch|a bottle|a box|a packet|a pack|a strip|a tub|a blister pack|half a (?:box|packet|bottle|pack)|\d{2,})(?: of)? (?:(?:his|her|their|the|my|mums?|dads?) )?(?:\w+ )?",
+            drugs!(),
+            r")\b|(?:",
+            third!(),
+            r"|\b(?:he|she|they))\s+(?:has |have |s |ve |just |already |had )*(?:overdosed|od(?:d|ed)|cut (?:him|her|them)sel(?:f|ves) (?:badly|deep|really bad|too deep)|drank (?:bleach|antifreeze|poison))\b|(?:",
+            third!(),
+            r"|\b(?:he|she|they))\s+(?:is|are|s|re|was) (?:now |still |just )?(?:unconscious|not breathing|unresponsive|barely breathing|turning blue|fitting|not waking up)\b|(?:",
+            third!(),
+            r"|\b(?:he|she|they))\s+(?:is|are|s|re) (?:outside |out |up |still |now )?(?:on|at|standing on|sitting on|up on) (?:the |a )?(?:edge of (?:the |a )?)?(?:bridge|roof|ledge|tracks|railway|cliff|cliffs|top floor|multi ?storey)\b",
+            r"|\b(?:said|saying|says|told me|texted|messaged|rang|phoned|called)\b[^.!?\n]{0,30}?\b(?:shes|hes|theyve|she has|he has|they have|she|he|they) (?:just |already )?(?:taken|took|swallowed|injected|downed) (?:all|every one|the lot)\b",
+            r"|(?:",
+            third!(),
+            r"|\b(?:he|she|they))\s+(?:has |have |s |ve |just |now )*(?:climbed|climbing|gone|went|got|getting) (?:up |out )?(?:onto|on to|on|up|over|out on) (?:the |a )?(?:edge of (?:the |a )?)?(?:roof|ledge|bridge|railings|parapet|balcony|tracks|railway|cliff|cliffs)\b",
+            r"|\blocked (?:him|her|them)sel(?:f|ves) in\b[^.!?\n]{0,30}\bwith (?:a|the|some|his|her|their) (?:knife|blade|blades|razor|rope|gun|pills|tablets)\b",
         ),
     )
-    .guard(r"\b(?:years ago|last year|when (?:i|he|she|they) (?:was|were) (?:little|young|a kid|younger)|in the (?:film|book|show|game)|character|died|passed away|funeral)\b"),
-    // ---- high ---------------------------------------------------------
+    .trigger(concat!(r"\b(?:locked|he|she|they|", someone!(), ")"))
+    .guard(r"\b(?:years ago|last year|when (?:i|he|she|they) (?:was|were) (?:little|young|a kid|younger)|in the (?:film|book|show|game)|character|died|passed away|funeral|as prescribed|on time|every (?:morning|day|night)|with (?:food|breakfast|dinner)|(?:her|his|their) (?:morning|evening|usual)|accident\w*|by mistake|like (?:she|he|they) (?:should|is supposed to|was told)|supposed to|as (?:she|he|they) should|prescribed|dosette|carers?|thinking (?:they|it) (?:were|was)|sweets|toddler|caffeine|coffee|energy drinks?|sugar|chocolate|lol|haha)\b"),
+    signal(
+        "crisis.third-party-alarm",
+        Level::Crisis,
+        "someone else sent a goodbye, apology or a photo of a bridge or their wrists",
+        concat!(
+            r"(?:",
+            third!(),
+            r"|\b(?:he|she|they))[^.!?\n]{0,40}?\b(?:sent|sending|texted|texting|messaged|messaging|rang|phoned|called|posted|posting|put|wrote|typed|left|said|says|saying)\b[^.!?\n]{0,60}?\b(?:goodbye|bye|sorry (?:for everything|to everyone)|sorry(?: everyone)?(?:\s*[.!?,\n\x22]|\s*$)|love you|loves? (?:you|us|me|them)|(?:hes|shes|theyre|im) (?:so )?sorry\b|(?:hes|shes|theyre|im) \x22?done|\x22done\x22|sorted (?:his|her|their) affairs|(?:wont|will not) be (?:a burden|around|here)|(?:not|never) coming (?:back|home)|(?:a |the )?(?:photo|pic|picture|video|snap|selfie|screenshot) (?:of|from) (?:the |a |his |her |their )?(?:top of (?:the |a )?)?(?:\w+ )?(?:railway|tracks|train|bridge|roof|cliffs?|edge|river|pills|tablets|wrists?|arms?|blood|ledge|multi ?storey|car park|top floor)|(?:a |his |her |their )?(?:suicide )?(?:note|letter)s?)\b",
+        ),
+    )
+    .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
+    .guard(r"\b(?:years ago|last year|died|passed away|funeral|holiday|moving|new job|wedding|birthday)\b")
+    .not_negatable()
+    .veto(UPBEAT)
+    .cue()
+    .support(unreachable_cue!()),
+    signal(
+        "crisis.third-party-signs",
+        Level::Crisis,
+        "signs someone else has harmed themselves (empty blister packs, took the blades, left a note)",
+        concat!(
+            r"\bempty (?:blister )?(?:packs?|packets?|pill (?:bottles?|packets?|packs?)|boxes?|bottles?)(?: of (?:\w+ )?",
+            drugs!(),
+            r")?\b|\b(?:he|she|they)\s+(?:has |have |s |ve |just |already )*(?:taken|took|got|grabbed) (?:the|my|his|her|their|all the) (?:razor ?)?(?:blades?|razors?|knife|knives|rope)\b|(?:",
+            third!(),
+            r"|\b(?:he|she|they))(?: has| have|s|ve)(?: got)? (?:a|the|some) (?:rope|knife|blade|razor|gun|noose|pills)\b|(?:",
+            third!(),
+            r"|\b(?:he|she|they))[^.!?\n]{0,20}?\b(?:taken|took|swallowed|injected|downed|necked)\s+all (?:of )?(?:his|her|their) (?:\w+ )?",
+            drugs!(),
+            r"\b|(?:",
+            third!(),
+            r"|\b(?:he|she|they))\s+(?:has |have |s |ve )?(?:went|gone|left|driven|drove|walked) (?:off |out )?with (?:a|the|some|his|her|their) (?:rope|knife|blades?|razor|gun|pills|tablets)\b|\b(?:taken|took|taking) (?:all )?(?:his|her|their) (?:pills|tablets|meds|rope|knife|gun|shotgun) with (?:him|her|them)\b|\b(?:left|leaving) (?:his|her|their) (?:phone|wallet|keys)\b|\b(?:a|his|her|their) (?:suicide )?(?:note|letter) (?:to|for) (?:his|her|their|us|me|the family|everyone)\b|\b(?:photo|pic|picture) of (?:his|her|their) (?:wrists?|arms?|cuts|legs?)\b|\bhasnt come out of (?:his|her|their) room\b|\b(?:razors?|blades?|knife|knives|pills|tablets|rope|belt)(?: is| are|s)? missing\b|\b(?:shes|hes|theyve|she has|he has|they have|she|he|they) (?:just )?(?:taken|took|swallowed|had) (?:something|some pills|pills|tablets|some tablets)\b|\b(?:he|she|they)\s+(?:has |s |have |ve )?left (?:a|his|her|their) (?:suicide )?(?:note|letter)\b|\bblood (?:under|on|behind|coming from|seeping (?:from|under)) the (?:bathroom )?door\b",
+        ),
+    )
+    .trigger(concat!(r"\b(?:razor|blade|knife|knives|pills|tablets|rope|belt|empty|he|she|they|his|her|their|photo|pic|hasnt come out|blood|note|letter|", someone!(), ")"))
+    .guard(r"\b(?:years ago|last year|died|passed away|funeral|recycl\w*|bins?|shaving|cooking|kitchen|climbing|camping|allotment|garden|shoot\w*|hunting|like (?:she|he|they) (?:should|is supposed to|was told)|supposed to|as (?:she|he|they) should|prescribed|dosette|carers?|without a fuss)\b")
+    .not_negatable()
+    .cue()
+    .support(concat!(r"\btonight\b|\bright now\b|", unreachable_cue!())),
+    // ---- high: thoughts -------------------------------------------------
     signal(
         "high.wants-to-die",
         Level::High,
         "wants to die or to end their life",
         concat!(
-            r"\b(?:i |i just |i really |i honestly |just |really |honestly )?(?:want|wanna|wanted|wish i could|need|needed|feel like|felt like|tempted|long) (?:to )?(?:just )?(?:die|be dead|",
+            r"\b(?:i |i just |i really |i honestly |just |really |honestly |i genuinely |genuinely |i still |still )?(?:want|wanna|wanted|wanting|wish i could|need|needed|feel like|felt like|tempted|long|longing|urge|urges) (?:to )?",
+            intens!(),
+            r"(?:die|be dead|",
             self_kill!(),
-            r"|overdose|jump off|jump in front)",
+            r"|overdose|jump off|jump in front|end it(?: all)?\b|not be alive|rope\b)",
+            r"|\bpart of me (?:still )?(?:wants|want|wanted) to (?:die|be dead|kill my ?self|end it)\b",
+            r"|\b(?:(?:this|so|very|really|dangerously) )?close to (?:",
+            self_kill!(),
+            r"|killing my ?self|ending (?:it all|my life|it))",
+            r"|\bon the (?:verge|brink|edge) of (?:",
+            self_kill!(),
+            r"|killing my ?self|ending (?:it all|my life|it))",
+            r"|\b(?:wish i (?:was|were) brave enough|wish i had the (?:guts|courage|nerve)|(?:im )?too (?:scared|much of a coward|cowardly) to|(?:i should|i might as well|might as well|better off)) (?:just )?(?:to )?(?:die|be dead|",
+            self_kill!(),
+            r"|killing my ?self|kill my ?self|do it|end it(?: all)?\b)",
+            r"|\b(?:id|i would) (?:much )?rather (?:be dead|die)\b",
+            r"|\b(?:use|turn) (?:a|the|my|his|dads) (?:\w+ )?(?:gun|shotgun|rifle|pistol) on my ?self\b",
+            r"|\b(?:easier|better|best) (?:for everyone )?(?:to|if i) (?:just )?(?:end (?:my life|it all|it)|kill my ?self|die|was dead|were dead|killed my ?self)\b",
+            r"|\b(?:being dead|dying|death) (?:would be|would feel|seems|feels|is) (?:so much |much |a lot )?(?:easier|better|a relief|preferable|the answer|the only way)\b",
+            r"|\bwant (?:it|everything|it all|the pain|this) (?:all )?to (?:stop|end) (?:for good|permanently|forever)\b",
         ),
     )
-    .guard(r"\bdie (?:of|from|laughing|for)\b|\bdying (?:to|for)\b|\bwanted to die (?:when|at|after) (?:i|the|my|he|she)\b|\bto die for\b|\b(?:embarrass\w*|cringe|awkward|mortif\w*|humiliat\w*)\b|\b(?:character|game|film|movie|book|song|lyric)\b"),
+    .trigger(r"\b(?:want|wanna|wish|need|feel like|felt like|tempt|long|urge|part of me|too |should|might as well|better|rather|dead|dying|death|easier|best|use|turn|close to|on the)")
+    .guard(r"\bdie (?:my|her|his|their|your) (?:hair|clothes|jeans|shirt)\b|\bdie (?:of|from|laughing|for)\b|\bdying (?:to|for)\b|\bwanted to die (?:when|at|after) (?:i|the|my|he|she)\b|\bto die for\b|\b(?:embarrass\w*|cringe|awkward|mortif\w*|humiliat\w*)\b|\b(?:character|game|film|movie|book|song|lyric)\b|\bend (?:it|things) (?:with|between)\b|\b(?:makes?|made|making) me (?:\w+ )?(?:want|wanna) (?:to )?(?:die|kms|kill my ?self)\b[^.!?\n]*(?:lol|lmao|haha|\x{1F602}|\x{1F480}|\x{1F644}|\x{1F62D})|\b(?:relationship|things with|marriage|engagement|contract|subscription|the call|argument|conversation)\b|\brather (?:be dead|die) than (?:go|do|sit|wear|eat|listen|watch|work|be seen|admit|miss|lose|use|drive|take|spend|pay|get)\b"),
     signal(
         "high.suicidal",
         Level::High,
         "says they are suicidal or having suicidal thoughts",
-        r"\b(?:im|i am|i feel|i felt|i was|ive been|i have been|feeling|felt|been|being|getting|so|really|very|extremely|quite|a bit|pretty|still|actively|passively)\s+(?:\w+ )?(?:suicidal|sewer ?slidal)\b|\b(?:my )?(?:suicidal|suicide) (?:thoughts|feelings|ideation|urges|thinking)\b[^.!?\n]{0,40}\b(?:again|tonight|today|right now|lately|at the moment|recently|back|loud|bad|worse|constant|every day|all day|wont stop|getting)\b|\b(?:im|i am|ive been|been|keep|i keep|cant stop|constantly|always) (?:having )?(?:thinking|thoughts) (?:about|of) (?:suicide|killing my ?self|ending (?:it|it all|my life|things)|taking my (?:own )?life|dying|death|not being here|unaliving|sewer ?slide)\b|\bthoughts of (?:suicide|killing my ?self|ending (?:it|my life)|taking my (?:own )?life)\b",
+        concat!(
+            r"\b(?:im|i am|i feel|i felt|i was|ive been|i have been|feeling|felt|feel|been|being|getting|so|really|very|extremely|quite|a bit|pretty|still|actively|passively)\s+",
+            intens!(),
+            r"(?:suicidal|sewer ?slidal)\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:so |very |really )?(?:suicidal|sewer ?slidal)(?:[.,! \n]{1,3}(?:again|today|tonight|lately|at the moment|right now|as (?:hell|fuck)|af)\b|\s*[.!?\n]|\s*$)",
+            r"|\b(?:suicidal|suicide|kms|sewer ?slide|unalive) (?:thoughts|feelings|ideation|urges|thinking)\b[^.!?\n]{0,40}\b(?:again|tonight|today|right now|lately|at the moment|recently|back|loud|louder|bad|worse|constant|every day|all day|wont stop|getting|since|all the time|so strong|stronger|intense|overwhelming|unbearable|this week|every night|at night|non ?stop|really|so)\b",
+            r"|\b(?:having|have|get|getting|been having|had)\s+",
+            intens!(),
+            r"(?:bad |really bad |awful |strong |constant |intrusive )?(?:suicidal|suicide) (?:thoughts|feelings|ideation|urges)\b",
+            r"|\bthoughts of (?:suicide|killing my ?self|ending (?:it|it all|my life|things)|taking my (?:own )?life)\b",
+        ),
     )
-    .guard(r"\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar)\b"),
+    .trigger(r"\b(?:suicid|sewer|kms|unalive|thoughts of)")
+    .veto(r"\bfor (?:my|a|our) (?:research|essay|dissertation|assignment|study|course|project|module)\b")
+    .guard(r"\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b"),
+    signal(
+        "high.thoughts",
+        Level::High,
+        "thinks about or plans how to end their life",
+        concat!(
+            r"\b(?:think|thinks|thinking|thought|thoughts|daydream\w*|dream\w*|fantasi[sz]\w*|obsess\w*|picturing|imagining|planning|planned|plan|going over|running over|researching)\s+(?:\w+\s+){0,3}?(?:about|of|on)\s+(?:how (?:id|i would|i could|i might|i will|ill|to|best to) )?",
+            r"(?:kill(?:ing)? my ?self|top(?:ping)? my ?self|off(?:ing)? my ?self|unaliv(?:e|ing) my ?self|hang(?:ing)? my ?self|k ?m ?s\b|end(?:ing)? (?:my (?:own )?life|it all|things|everything|it(?:\s*[.!?,\n]|\s*$))|tak(?:e|ing) my (?:own )?life)",
+            r"|\b(?:planning|planned|plan|thinking about|researching|picturing) my (?:own )?(?:suicide|death|exit)\b",
+            r"|\b(?:making|made|make|have|got|started|start) (?:a |some )?plans? (?:to|for how to|about how to|how to) (?:kill my ?self|die|end my life|end it|take my (?:own )?life)\b",
+            r"|\b(?:planning|planned|plan|going over|running over|thinking|thought|working out|worked out)\s+(?:\w+\s+){0,4}?how (?:id|i would|i could|i might|ill|i will|to) (?:do it|end it|go about it)\b",
+            r"|(?:\b(?:i|ive|im|i am|i have|i had|been|keep|kept|still|started|start|cant stop|constantly|always|often|seriously|actively|i keep|more and more i|every day i|i often|i still|and|then|but)\s+|(?:(?m:^)\s*|[.!?]\s+))",
+            intens!(),
+            r"(?:thinking|think|thought|having thoughts|get thoughts|getting thoughts|dreaming|daydreaming|fantasi[sz]ing|obsessing)\s+(?:\w+\s+){0,2}?(?:about|of)\s+",
+            intens!(),
+            r"(?:suicide|sewer ?slide|dying|being dead|not being (?:here|alive|around)|checking out(?:\s*[.!?,\n]|\s*$)|how (?:id|i would|to) (?:do it|die)|stepping (?:out )?in front of|jumping (?:off|in front of|from)|jumping(?:\s*[.!?,\n]|\s*$)|(?:driving|swerving|veering|steering) (?:my car |the car )?(?:into|off|in front of)|crashing (?:my|the) car|walking into (?:the )?(?:sea|river|traffic)|overdosing|taking (?:all )?(?:my|the) (?:pills|tablets|meds)|taking them all|taking all of them|(?:using|turning) (?:a|the|my|his|dads) (?:\w+ )?(?:gun|shotgun|rifle|pistol|knife|rope|razor|blade) on my ?self|throwing my ?self|hanging|ways to (?:die|do it|end it|make sure i (?:dont|never|wont)\b))",
+            r"|\b(?:thoughts|thinking|urges?) (?:about|of) (?:stepping|jumping|throwing my ?self|walking|driving|crashing|lying|swerving|veering|steering) (?:out )?(?:my car |the car )?(?:in front of|off|into|under|down on)\b",
+            r"|\b(?:only|the only|best) (?:way out|option|answer|solution|escape) (?:is|would be|left is) (?:to )?(?:die|dying|death|suicide|end (?:it|my life)|ending (?:it|my life)|kill(?:ing)? my ?self)\b",
+            r"|\b(?:end|ending) up (?:killing|topping|offing|unaliving|hanging) my ?self\b",
+            r"|\b(?:would|wouldve|would of|couldve|could) (?:have |of )?(?:killed|ended|taken) my (?:self|life|own life)\b|\b(?:id|i would|i ?d) (?:have )?(?:end(?:ed)? it|kill(?:ed)? my ?self|be dead|have ended it) (?:otherwise|by now|if (?:it wasnt|it werent|not|i didnt))\b|\b(?:the )?only (?:reason|thing) (?:im|i am|keeping me|that keeps me) (?:still )?(?:here|alive|going)\b",
+            r"|\b(?:suicide|dying|death|killing my ?self|ending it|ending my life)\b (?:is|would be|seems|feels like|looks like) (?:the |my )?(?:only|best|easiest|last) (?:way out|option|answer|solution|way|choice|escape)\b",
+            r"|\b(?:imagin\w*|pictur\w*|fantasi[sz]\w*|visuali[sz]\w*) (?:my ?self )?(?:killing|topping|unaliving|hanging|ending|jumping|overdosing|drowning|slitting|dying)\b",
+            r"|\b(?:anyone else|does anyone|do you ever|you ever)\b[^.!?\n]{0,40}\b(?:want(?:s|ing)? to (?:die|kill (?:them|your)sel(?:f|ves)|end it)|(?:think|thinking|thoughts) (?:about|of) (?:suicide|killing (?:them|your)sel(?:f|ves)|dying|ending it))\b",
+            r"|\b(?:going to|gonna|will) (?:end up )?(?:kill(?:ing)?|top(?:ping)?|end(?:ing)?) (?:my ?self|my life)\b[^.!?\n]{0,20}\b(?:eventually|one day|someday|some day|at some point|in the end|sooner or later)\b",
+            r"|\b(?:suicide|sewer ?slide|killing my ?self|ending it|ending my life|dying|kms)\b (?:is |has been |s )?(?:always |constantly |all |never )?(?:on my mind|in my head|all i (?:can )?think about|(?:never |not )?(?:leaving|leaves) my (?:mind|head))\b",
+            r"|\b(?:thinking|think|thought) (?:that )?i (?:should|might as well) (?:just )?(?:die|kill my ?self|end it|end my life)\b",
+            r"|\b(?:thinking|think|thought|thoughts) (?:to|of) (?:end it|end my life|kill my ?self|die|suicide)\b",
+            r"|\b(?:im going to|im gonna|i am going to|ill|i will) (?:kill|top|end) (?:my ?self|my life|it all) if\b",
+            r"|\b(?:kys|kill your ?self)\b[^.!?\n]{0,30}\b(?:to|at) my ?self\b|\b(?:tell|telling|told|say|saying) my ?self to (?:kys|die|kill my ?self)\b",
+        ),
+    )
+    .trigger(r"\b(?:think|thought|dream|daydream|fantasi|obsess|pictur|imagin|plan|going over|running over|research|working out|worked out|urge|only|best|end up|imagin|visuali|use|turn|death|would|could|id|i d|ending|going to|gonna|will|ill|anyone|do you|you ever|suicide|sewer|killing|dying|kms|kys|kill your|tell|told|say)")
+    .guard(r"\bif (?:i have to|i hear|i see|anyone|someone|he|she|they|you)\b|\bone more\b|\b(?:lol|lmao|haha)\b|\b(?:of (?:cancer|covid|a heart attack)|in my sleep|health anxiety|plane|flying|film|movie|book|character|essay|novel|story|research|article|documentary)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b"),
+    signal(
+        "high.thoughts-vague",
+        Level::High,
+        "has thought 'about it' seriously (with another sign of what 'it' is)",
+        r"\b(?:thought|thinking|think) about it (?:properly|seriously|for real|a lot|more and more)\b|\bseriously (?:thought|thinking|think) about it\b|\b(?:thinking|thought|think) about how(?:\s*[.!?,\n]|\s*$| i would| id| to| i could| i might| i can)",
+    )
+    .trigger(r"\b(?:thought|think|seriously)")
+    .cue(),
+    signal(
+        "high.kill-myself",
+        Level::High,
+        "speaks of killing themselves in the first person",
+        r"\b(?:kill(?:ing)? my ?self|top(?:ping)? my ?self|off(?:ing)? my ?self|neck(?:ing)? my ?self|unaliv(?:e|ing) my ?self|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|do(?:ing)? my ?self in)\b",
+    )
+    .trigger(r"\b(?:kill|top|off|neck|unaliv|end|tak|hang|do)")
+    // The first person is in the words themselves ("kill myself", "my
+    // life"), so no other sign is needed; what remains are idioms, jokes,
+    // stories and questions someone else asked.
+    .guard(r"\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|kill my ?self laughing|\b(?:lol|lmao|haha|jk|joking|kidding|rofl)\b|\bkill my ?self if (?:i have to|i hear|i see|anyone|someone|he|she|they|you|one more)\b|\b(?:film|movie|book|character|episode|game|song|lyrics?|article|documentary|news|research|study|training|dissertation|essay|novel|story|chapter|poem)\b|\binto (?:my|your) own hands\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b|\b(?:questionnaire|assessment|form)\b"),
     signal(
         "high.self-kill",
         Level::High,
-        "talks of killing themselves",
-        concat!(r"\b", self_kill!(), r"\b"),
+        "mentions suicide or ending it all (with another sign it is about them)",
+        // The forms with "myself" or "my life" are `high.kill-myself`; these
+        // ("suicide", "kms", "end it all") may be about anyone or anything.
+        r"\b(?:k ?m ?s|end(?:ing)? (?:it all|everything|my existence)|commit(?:ting)? (?:suicide|sewer ?slide)|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide|unaliv(?:e|ing))\b",
     )
-    .guard(r"\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|kill my ?self laughing|\b(?:lol|lmao|haha|jk|joking|kidding)\b|career suicide|social suicide|political suicide|suicide squad|suicide (?:prevention|awareness|rates?|statistics|bombers?|doors|run|king|mission)|\b(?:film|movie|book|character|episode|game|song|lyrics?|article|documentary|news|research|study|training)\b|\b(?:lost|losing) (?:\w+ ){0,3}to suicide\b|\bdied by suicide\b|\b(?:he|she|they|his|her|their) (?:took|take) (?:his|her|their)|\bcommitted suicide\b|\bsuicide (?:of|note of)\b|\b(?:help|support|supporting|helping) (?:someone|a friend|people|others)\b|\bwhat (?:to|do you) (?:say|do)\b")
+    .trigger(r"\b(?:kill|k ?m ?s|top|off|neck|unaliv|end|tak|hang|commit|do(?:ing)? my|suicide|sewer|leav)")
+    .guard(r"\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|kill my ?self laughing|\b(?:lol|lmao|haha|jk|joking|kidding)\b|career suicide|social suicide|political suicide|suicide squad|suicide (?:prevention|awareness|rates?|statistics|bombers?|doors|run|king|mission|intervention|storyline|risk|assessments?|first aid|training|course|talk|lecture|module|policy|helpline|hotline)|\b(?:learned|learnt|learning|taught|teaching|lecture|seminar) about\b|\b(?:film|movie|book|character|episode|game|song|lyrics?|article|documentary|news|research|study|training|dissertation|assembly|novel|thriller|chapter)\b|\b(?:lost|losing) (?:\w+ ){0,3}to suicide\b|\bdied by suicide\b|\b(?:he|she|they|his|her|their) (?:took|take) (?:his|her|their)|\bcommitted suicide\b|\bsuicide (?:of|note of)\b|\b(?:his|her|their|(?:brother|sister|mum|mom|dad|son|daughter|friend|uncle|aunt|cousin|partner|husband|wife|grandad|nan)s) suicide\b|\banniversary\b|\b(?:help|support|supporting|helping) (?:someone|a friend|people|others)\b|\bwhat (?:to|do you) (?:say|do)\b")
     .needs_support(),
-    signal(
-        "high.self-harm",
-        Level::High,
-        "is self-harming now or has urges to",
-        r"\b(?:ive|i have|i|im|i am|been|started|starting|keep|kept|still|back to|gone back to|went back to)\s+(?:\w+ ){0,2}?(?:cutting(?: my ?self)?|cut my ?self|cut again|self[- ]?harm(?:ing|ed)?|harming my ?self|hurting my ?self|hurt my ?self|burning my ?self|burnt my ?self|burned my ?self|scratching my ?self|hitting my ?self|punching (?:walls|my ?self)|sh(?:ing|d|ed|-?ing)?)\b|\b(?:urges?|tempted|want|wanting|craving|cravings|close|close to|itching)\s+(?:to\s+)?(?:cut|self[- ]?harm|sh|hurt my ?self|harm my ?self|burn my ?self|relapse)\b|\brelaps(?:ed|e|ing)\b[^.!?\n]{0,30}\b(?:self[- ]?harm|cutting|sh|cut)\b|\b(?:self[- ]?harm|cutting|sh|sh-ing)\b[^.!?\n]{0,20}\brelaps(?:ed|e)\b|\b(?:cut|shed|sh|self[- ]?harmed)\s+(?:again|last night|tonight|today|this morning|yesterday|earlier)\b",
-    )
-    .guard(r"\b(?:shaving|cooking|chopping|kitchen|paper|by accident|accidentally|gym|running|football|fell|falling|tripped|slipped|lifting|injury|sprain\w*|ankle|knee|hamstring|playing|cut (?:my|the|his|her) (?:hair|fringe|nails)|cut back|cut down|cut (?:out|off)|hair ?cut)\b"),
     signal(
         "high.method-seeking",
         Level::High,
-        "asks about methods or lethal amounts",
-        r"\bhow (?:many|much) (?:\w+ ){0,2}?(?:pills|tablets|paracetamol|painkillers|mg|insulin|sleeping pills)\b[^.!?\n]{0,40}\b(?:kill|die|fatal|lethal|overdose|od|not wake up|never wake up|end it|be enough to)\b|\b(?:lethal|fatal) (?:dose|amount)\b|\b(?:painless|quickest|easiest|best|surest|quick|easy) (?:way|method) to (?:die|kill my ?self|end (?:it|my life)|go|do it)\b|\bhow (?:long|quickly) (?:does it|would it|will it) take to (?:die|bleed out)\b|\bhow to (?:kill my ?self|end my life|hang my ?self|overdose|od)\b",
+        "looks up methods or lethal amounts",
+        concat!(
+            r"\bhow (?:many|much) (?:\w+ ){0,2}?(?:",
+            drugs!(),
+            r"|mg)\b[^.!?\n]{0,40}\b(?:kill|die|fatal|lethal|overdose|od|not wake up|never wake up|end it|be enough to|would (?:it )?take|it takes|does it take|to take)\b|\b(?:would|will|is|are) \d+ (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|sleeping pills|co-?codamol|codeine|sertraline|insulin|lithium) (?:be )?enough\b|\b(?:lethal|fatal) (?:dose|amount)\b|\b(?:painless|quickest|easiest|best|surest|quick|easy) (?:way|method) to (?:die|kill my ?self|end (?:it|my life)|go|do it)\b|\bhow (?:long|quickly) (?:does it|would it|will it|it takes|it would take|it will take) (?:to )?(?:take to )?(?:die|bleed out)\b|\bbleed(?:ing)? out\b|\bhow to (?:kill my ?self|end my life|hang my ?self|overdose|od|tie a noose|make a noose)\b|\b(?:looking|look|looked|looks) (?:into|up|at) (?:ways|methods)(?:\s*[.!?,\n]|\s*$)|\bresearching (?:ways|methods)(?:\s*[.!?,\n]|\s*$)",
+            r"|\b(?:looking up|looked up|look up|googling|googled|google|researching|researched|reading about|read up on|read about|searching for|searched for|searching|searched|watching videos (?:on|about)|looking into|looked into)\s+(?:\w+ ){0,2}?(?:suicide )?(?:methods|ways to (?:die|do it|end it|kill my ?self|end my life|go)|how to (?:die|do it|kill my ?self|end my life|hang|overdose|od)\b|how (?:many|much) (?:\w+ ){0,2}?",
+            drugs!(),
+            r")",
+        ),
     )
-    .guard(r"\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose)\b"),
+    .trigger(r"\b(?:would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
+    .guard(r"\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose|dissertation|essay|research project|module|course|assignment|recipe|coursework|lecture|for (?:my|a) (?:class|exam))\b"),
     signal(
         "high.attempt",
         Level::High,
         "says they tried to end their life",
-        concat!(r"\b(?:i|ive|i have|i just|just)\s+(?:\w+ )?(?:tried|attempted|tried to|attempted to)\s+(?:to )?(?:", self_kill!(), r"|suicide)"),
+        concat!(first_person!(), intens!(), r"(?:tried|attempted|tried to|attempted to)\s+(?:to )?(?:", self_kill!(), r"|suicide)", r"|\b(?:overdosed|od(?:d|ed)|took an overdose|i attempted|i tried)\b[^.!?\n]{0,30}\b(?:last (?:week|month|night)|(?:a few|two|three|\d+) (?:days|weeks) ago|recently)\b"),
     )
+    .trigger(r"\b(?:tried|attempt|overdosed|od|took an overdose)")
     .guard(r"\b(?:before|previously|once|years? ago|months ago|in (?:19|20)\d\d|when i was|as a (?:teen|teenager|kid|child)|survivor|survived)\b"),
     signal(
         "high.recurrence",
         Level::High,
-        "suicidal thoughts or self-harm urges are coming back",
-        r"\b(?:those|the|suicidal|dark|same|old) (?:thoughts|feelings|urges) (?:are|have|keep) (?:come |coming )?(?:back|returning|creeping back)\b|\bfeeling (?:that|the same) way again\b|\bstarting to (?:feel|think) (?:like )?that (?:way )?again\b|\b(?:thoughts|urges) (?:are |have )?(?:started )?(?:creeping|coming) back\b|\bback to (?:feeling )?(?:suicidal|where i was)\b|\b(?:slipping|sliding) back (?:into|to) (?:that|the same|old)\b",
+        "suicidal thoughts are coming back",
+        r"\b(?:suicidal|kms|sewer ?slide) (?:thoughts|feelings|urges) (?:are|have|keep|s) (?:come |coming )?(?:back|returning|creeping back)\b|\bback to (?:feeling )?suicidal\b|\b(?:urge|urges|wish|wanting|want) to die (?:is |are |has |have )?(?:come |coming |came )back\b",
     )
+    .trigger(r"\b(?:suicidal|kms|sewer|to die)")
     .any_time(),
-    // ---- concern ------------------------------------------------------
+    signal(
+        "high.voices",
+        Level::High,
+        "voices tell them to harm or kill themselves",
+        r"\b(?:voices?|my (?:head|brain|mind|thoughts|ed|illness|depression))\b[^.!?\n]{0,30}\b(?:telling|tell|told|saying|say|ordering|order|want|wants|screaming at) me (?:that )?(?:to|i (?:have|need|should|must)(?: to)?)\s+(?:\w+ )?(?:kill|hurt|harm|cut|die|jump|walk into|step in front|end|drown|hang|burn|overdose)\b",
+    )
+    .trigger(r"\b(?:voice|my head|my brain|my mind|my thoughts|my ed|my illness|my depression)"),
+    signal(
+        "high.unsafe",
+        Level::High,
+        "says they are not safe from themselves",
+        r"\b(?:(?:im|i am|i feel|feeling)\s+(?:really |very |so )?(?:not |un)safe|(?:i dont|i do not|dont|do not|not) feel(?:ing)? (?:very |really )?safe) (?:with|around|from) my ?self\b|\b(?:im|i am) not safe (?:tonight|right now|at the moment|rn|in my own head)\b|\b(?:dont|do not|cant|cannot) trust my ?self (?:tonight|right now|at the moment|rn|around|with|not to)\b|\b(?:cant|cannot|can not) (?:promise|guarantee|say) (?:that )?(?:i wont|i will not|im not going to|not to|i can stay safe|ill be safe|ill stay safe|i can keep my ?self safe)\b",
+    )
+    .trigger(r"\b(?:safe|unsafe|trust my|promise|guarantee|say)")
+    .not_negatable(),
+    // ---- high: self-harm ------------------------------------------------
+    signal(
+        "high.self-harm",
+        Level::High,
+        "is self-harming now",
+        concat!(
+            first_person!(),
+            intens!(),
+            r"(?:again )?(?:cutting(?: my ?self| my (?:arms?|legs?|thighs?|wrists?|stomach|skin|hips?))?|cut my ?self|cut my (?:arms?|legs?|thighs?|wrists?|stomach|skin|hips?)|cut again|self[- ]?harm(?:ing|ed)?|selfharm\w*|harming my ?self|harmed my ?self|hurting my ?self|hurt my ?self|(?:burning|burnt|burned|scratching|scratched|hitting|cutting) my (?:arms?|legs?|thighs?|wrists?|stomach|skin|hips?)|burning my ?self|burnt my ?self|burned my ?self|burn my ?self|scratch my ?self|bite my ?self|punch my ?self|scratching my ?self|scratched my ?self|hitting my ?self|hit my ?self|punching (?:walls?|my ?self|the wall)|punched (?:walls?|my ?self|the wall|a wall)|biting my ?self|bit my ?self|biting my (?:arms?|hands?|wrists?)|bit my (?:arms?|hands?|wrists?)|(?:bang(?:ed|ing)?|hit(?:ting)?|smash(?:ed|ing)?) my head (?:against|on|into) (?:the |a )?walls?|head ?bang(?:ing|ed)?)\b",
+            // "sh" only after a first-person word: at a line start it is
+            // as likely a shell snippet as self-harm.
+            r"|\b(?:(?:i|ive|i have|im|i am|i just|just|been|started|starting|keep|kept|still|back to|gone back to|went back to|and|then|i keep|i still|i started)\s+){1,3}",
+            intens!(),
+            r"(?:again )?sh(?:ing|d|ed|-?ing)?\b",
+            r"|",
+            first_person!(),
+            r"(?:cut|shed|sh|self[- ]?harm(?:ed)?|selfharm(?:ed)?)\s+(?:again|last night|tonight|today|this morning|yesterday|earlier)\b",
+            r"|\b(?:scratch|scratched|scratching|pinch|pinched|pinching|bit|biting|bite|hit|hitting|punch|punched|punching|bang|banged|banging)\b[^.!?\n]{0,40}\b(?:till|until|so) (?:they|it|i|my \w+) (?:bleed|bled|bleeding|bruise|bruised|bruises|split|broke|saw stars)\b",
+            r"|\b(?:hurt|hurting|hit|hitting|burn(?:t|ed|ing)?|cut(?:ting)?|scratch(?:ed|ing)?|bit|bite|biting|punch(?:ed|ing)?|bang(?:ed|ing)?|scald(?:ed|ing)?)\s+(?:my ?self|my (?:\w+ )?(?:arms?|wrists?|legs?|thighs?|skin|hands?|head|stomach|face|body|knuckles))(?:\s+\w+){0,5}? on purpose\b",
+            r"|\bfresh (?:cuts|burns|wounds|scratches)\b",
+            r"|\b(?:my )?(?:cutting|self[- ]?harm(?:ing)?|selfharm\w*|sh)\s+(?:has|is|s|have|keeps?|got|gotten)\b[^.!?\n]{0,40}\b(?:most (?:days|nights)|every (?:day|night)|daily|worse|more often|again|out of control)\b",
+            r"|\brelaps(?:ed|e|ing)\b[^.!?\n]{0,30}\b(?:self[- ]?harm|selfharm|cutting|sh|cut|burning|hurting my ?self)\b|\b(?:self[- ]?harm|selfharm|cutting|sh|sh-ing)\b[^.!?\n]{0,20}\brelaps(?:ed|e)\b",
+            r"|\b(?:keep|kept|i keep|always) giving in\b|\bgave in to (?:the |my )?urges?\b|\burges? (?:always |still )?(?:win|won|wins)\b",
+        ),
+    )
+    .trigger(r"\b(?:cut|self|harm|hurt|burn|scratch|hit|punch|bit|bang|head ?bang|smash|sh(?:ing|d|ed|-?ing)?\b|shed|pinch|on purpose|fresh|relaps|giving in|gave in|urge)")
+    .guard(r"\b(?:music|gig|metal|concert|mosh\w*|band)\b|\b(?:shaving|cooking|chopping|kitchen|paper|by accident|accidentally|gym|running|football|fell|falling|tripped|slipped|lifting|injury|sprain\w*|ankle|knee|hamstring|playing|laughing|oven|hob|kettle|sunburn\w*|onions?|veg|vegetables|grass|lawn|hedge|fabric|wood|costs|corners|class|carbs|sugar|cheese|cake|bread|meat|flowers|butcher|coupons?|cut(?:ting)? (?:my |the |his |her )?(?:own )?(?:hair|fringe|nails|fingernails|toenails|grass|lawn|hedge)|cut(?:ting)? (?:back|down|out|off)|hair ?cut|on (?:a|the|some) (?:glass|rock|fence|nail|wire|tin|can|knife|bike|pedal|bramble|thorn)s?)\b"),
+    signal(
+        "high.self-harm-urge",
+        Level::High,
+        "an urge to self-harm right now that they are not holding off",
+        r"\b(?:want|wanna|need|urges?|itching|desperate) to (?:hurt|harm|cut|burn|hit) my ?self (?:so (?:bad|badly|much)|really (?:bad|badly)|right now|tonight|rn)\b|\b(?:cant|cannot) (?:stop|resist|fight) (?:the )?urges? to (?:hurt|harm|cut|burn|hit) my ?self\b|\b(?:im going to|im gonna|i am going to|i will|ill|going to|gonna) (?:hurt|harm|cut|burn) my ?self\b|\b(?:act|acting) on (?:my |the |these |those )?(?:suicidal )?(?:thoughts|urges|feelings)\b",
+    )
+    .trigger(r"\b(?:want|wanna|need|urge|itching|desperate|cant|cannot|going to|gonna|will|ill|act)")
+    .guard(r"\b(?:laughing|lol|haha|lmao|gym|workout|football|trying to)\b")
+    // Urges that are being held off (ice cubes, a friend rang) are a
+    // concern, not an escalation.
+    .veto(r"\b(?:instead|didnt|did not|havent|have not|ice cubes?|distraction|safety plan|rang|called|talking my ?self down|sitting on my hands|went for a (?:run|walk)|coping|resisted|held off)\b"),
+    signal(
+        "high.third-party",
+        Level::High,
+        "someone else is suicidal or self-harming",
+        concat!(
+            third!(),
+            r"[^.!?\n]{0,60}?\b(?:(?:wants?|wanted|wanting|keeps? saying (?:he|she|they) wants?|says (?:he|she|they) wants?) to (?:die|be dead|kill (?:him|her|them)sel(?:f|ves)|top (?:him|her|them)self|end (?:his|her|their) (?:own )?life|end it(?: all)?|unalive)|(?:thinking|thinks|thought|talking|talks|talked|going on|went on) (?:about|of) (?:suicide|killing (?:him|her|them)sel(?:f|ves)|ending (?:his|her|their) (?:own )?life|ending it|dying|wanting to die|taking (?:his|her|their) (?:own )?life|topping (?:him|her|them)self)|(?:is|s|has been|s been|been|feels|feeling|was) (?:really |very |so |actively )?suicidal|(?:is|s|has been|s been|been|started|keeps?) (?:self[- ]?harming|cutting(?: (?:him|her|them)sel(?:f|ves))?|hurting (?:him|her|them)sel(?:f|ves)|burning (?:him|her|them)sel(?:f|ves)|(?:scratching|cutting|burning|hitting) (?:his|her|their) (?:arms?|legs?|wrists?|skin|thighs?|stomach))|tried to (?:kill|end|take|hang|overdose)|threaten(?:s|ing|ed)? to (?:kill|end|hang|top|hurt) (?:him|her|them|his|their))",
+            r"|\b(?:he|she|they)(?:s| is| has| have|ve| keeps?| was| had)?(?: been)?(?: really| always| constantly)? (?:talking|talks|talked|thinking|thinks|thought|going on|goes on|went on) (?:about|of) (?:suicide|killing (?:him|her|them)sel(?:f|ves)|ending (?:his|her|their) (?:own )?life|ending it|dying|wanting to die|taking (?:his|her|their) (?:own )?life|topping (?:him|her|them)self)\b",
+            r"|\b(?:he|she|they) (?:says|said|told me|keeps saying|kept saying|texted|messaged) (?:that )?(?:he|she|they) (?:wants?|wanted) to (?:die|be dead|kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) life|end it)\b",
+            r"|\b(?:he|she|they)(?:s| is| has been|s been| keeps?| was| started) (?:self[- ]?harming|cutting (?:him|her|them)sel(?:f|ves)|hurting (?:him|her|them)sel(?:f|ves))\b",
+        ),
+    )
+    .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
+    .guard(r"\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|died|passed away|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair)\b"),
+    // ---- concern --------------------------------------------------------
+    signal(
+        "concern.self-harm-urge",
+        Level::Concern,
+        "has urges to self-harm, or fears a relapse",
+        r"\b(?:urges?|tempted|craving|cravings|itch|itching|close|wanting|want|desire|pull)\s+(?:to\s+)?(?:cut|self[- ]?harm|selfharm|sh\b|hurt my ?self|harm my ?self|burn my ?self|scratch|pick|relapse|restrict|purge|binge)\b|\b(?:old |the )?urges? (?:are |is |have |has )?(?:creeping |coming |came |come )?back\b|\bpicking at (?:my |the |old )*(?:scars|skin|wounds)\b|\b(?:thought|thinking|think) about (?:cutting|self[- ]?harm\w*|selfharm\w*|hurting my ?self|sh\b)|\b(?:worried|scared|afraid|terrified) (?:im|i am|i might|ill|i will|that i(?:ll| will| might)?) (?:going to |gonna )?(?:relapse|slip|sliding back|slipping back|go back to|start (?:self[- ]?harm\w*|selfharm\w*|cutting|sh\b))|\b(?:sliding|slipping) back (?:into|to)\b|\bfeeling (?:that|the same) way again\b|\bstarting to (?:feel|think) (?:like )?that (?:way )?again\b",
+    )
+    .trigger(r"\b(?:thought|thinking|think|urge|tempt|crav|itch|close|want|desire|pull|picking|worried|scared|afraid|terrified|sliding|slipping|feeling|starting)")
+    .guard(r"\b(?:hair|fringe|nails|down|back on|out|off|costs|corners|class|ties|carbs|cake|ribbon|grass|lawn|hedge|in line|queue|fabric|wood|scratch my own itch|scratch the surface|scratch cards?|from scratch)\b")
+    .any_time(),
     signal(
         "concern.hopeless",
         Level::Concern,
         "hopelessness or not being able to go on",
-        r"\b(?:whats|what is) (?:even )?the point(?: (?:of|in) (?:anything|living|life|going on|carrying on|trying|it all|me|being here))?\b|\bno (?:point|reason) (?:in |to )?(?:living|anything|going on|carrying on|being alive|trying|to live|to go on|being here)\b|\b(?:feel(?:ing)?|im|i am|so|completely|totally|just) hopeless\b|\bno hope\b|\bnothing (?:will|is going to|ever) (?:gets? )?better\b|\bit (?:will never|wont ever|never) get(?:s)? better\b|\bgiv(?:e|ing) up on (?:life|everything|my ?self)\b|\bcant (?:go on|do this any ?more|take (?:it|this|much more)(?: any ?more)?|cope any ?more|keep going|carry on|see a way out|see a future|see the point|do it any ?more)\b|\bno way out\b|\bno future\b|\bready to give up\b",
+        r"\b(?:whats|what is) (?:even )?the point(?: (?:of|in) (?:anything|living|life|going on|carrying on|trying|it all|me|being here))?\b|\bno (?:point|reason) (?:in |to )?(?:even )?(?:living|anything|going on|carrying on|being alive|trying|to live|to go on|being here|me)\b|\bno point to me\b|\b(?:feel(?:ing)?|feels|im|i am|so|completely|totally|just|and) (?:so |completely |totally |utterly )?(?:hopeless|pointless)\b|\bwhy (?:do )?i (?:even )?bother\b|(?:(?m:^)\s*|[.!?]\s+)hopeless\b|\bno hope\b|\bnothing (?:will|is going to|ever) (?:gets? )?better\b|\bit (?:will never|wont ever|never) get(?:s)? better\b|\b(?:cant|cannot) see (?:it|things|anything) (?:ever )?getting better\b|\bgiv(?:e|ing) up on (?:life|everything|my ?self)\b|\bi cant any ?more\b|\bcant (?:go on|do this (?:any ?more|no more)|take (?:it|this|much more)(?: any ?more)?|cope any ?more|keep going|carry on|see a way out|see a future|do it any ?more)\b|\b(?:cant|dont|do not|cannot) see the point(?: (?:any ?more|(?:in|of) (?:anything|living|life|trying|going on|carrying on|getting up|getting out of bed|doing anything|any of it|it all)))?(?:\s*[.!?,\n]|\s*$| any ?more)|\bno way out\b|\b(?:cant|cannot) see (?:a|any|any other) (?:other )?way(?: out| forward| through)?\b|\bcant cope(?: with (?:anything|it|this|life))? any ?more\b|\b(?:cant|cannot) keep (?:living|going on|going|doing this|existing) like this\b|\b(?:cant|cannot) live (?:with (?:what|my ?self|this|it|the guilt|the shame)|like this)\b|\b(?:struggling|hard|failing) to see the point\b|\bno future\b|\bready to give up\b|\bwant to give up\b|\bnothing (?:really )?matters(?: any ?more)?\b|\b(?:being alive|living|life|existing) (?:is|feels) (?:so |just |really )?(?:exhausting|too hard|unbearable|pointless|torture)\b|\bwhy people give up\b|\bnowhere (?:else )?to (?:go|turn)\b|\bdont know how (?:much (?:longer|more)(?: of this)? i can (?:take|cope|do|keep)|(?:to|i can) (?:keep going|carry on|go on|cope))\b",
     )
-    .guard(r"\b(?:of|in) (?:this|that|the) (?:rule|thread|post|app|update|meeting|change|feature|game|show|film|argument)\b|\bweather\b"),
+    .trigger(r"\b(?:being alive|living|life|existing|nothing|want to give|see a|see any|the point|no point|no reason|hopeless|pointless|bother|no hope|better|giv|cant|cannot|no way out|no future|nowhere|dont know how|ready to give)")
+    .guard(r"\b(?:of|in) (?:this|that|the) (?:rule|thread|post|app|update|meeting|change|feature|game|show|film|argument|example|question|exercise|test|function|code|method|option|setting|button|article|review)\b|\bweather\b|\bhopeless (?:at|romantic|case|with)\b"),
     signal(
         "concern.burden",
         Level::Concern,
         "feels a burden; others would be better off without them",
-        r"\bbetter off without me\b|\b(?:im|i am|feel like|feel|i feel like) (?:just |such |nothing but )?(?:a |such a )?burden\b|\bno ?one would (?:care|notice|miss me)\b|\bnobody (?:would|will) (?:care|notice|miss me)\b|\bwouldnt (?:even )?(?:notice|care|miss me) if i (?:was|were|wasnt|werent) (?:gone|here|around)\b",
-    ),
+        r"\bbetter off without me\b|\b(?:im|i am|feel like|feel|i feel like) (?:just |such |nothing but )?(?:a |such a )?(?:complete |total |massive |huge )?burden\b|\b(?:everyone|everybody) hates me\b|\b(?:nobody|no ?one) (?:likes|cares about|loves|wants) me\b|\b(?:such a |a )burden (?:on|to) (?:my|everyone|them|you|him|her|the)\b|\bno ?one would (?:care|notice|miss me)\b|\b(?:nobody|no ?one) (?:would|will) (?:even )?(?:care|notice|miss me)\b|\bwouldnt (?:even )?(?:notice|care|miss me) if i (?:was|were|wasnt|werent) (?:gone|here|around)\b|\bwaste of (?:space|oxygen|air)\b|\b(?:world|everyone|they) would (?:carry on|be fine|be better|get on)(?: \w+){0,2} without (?:me|them|us)\b|\btaking up space\b|\b(?:everyone|everybody|they|people|my family) would be (?:happier|better|better off|fine) (?:if i (?:wasnt|werent|was not|wasnt not) (?:around|here|alive)|without me)\b",
+    )
+    .trigger(r"\b(?:better off|burden|hates me|nobody|no ?one|wouldnt|waste of|without|taking up space|would be)")
+    .guard(r"\b(?:youre|you are|your|not) (?:not )?a burden\b"),
     signal(
         "concern.passive-wish",
         Level::Concern,
         "wishes not to exist or not to wake up",
-        r"\b(?:wish|hope|pray|praying)\s+(?:i\s+)?(?:could\s+)?(?:just\s+)?(?:(?:dont|do not|didnt|wouldnt|never|wont) wake up|disappear(?: forever)?|stop existing|not exist|not be here|wasnt here|werent here|wasnt alive|was dead|were dead|was never born|hadnt been born|fall asleep (?:and|forever)|sleep forever|vanish|wasnt around|could sleep forever)\b|\b(?:dont|do not) want to (?:be here|exist|be alive|wake up|live|go on|be around)(?: any ?more)?\b|\b(?:go to sleep|fall asleep) and (?:never|not) wake up\b|\b(?:tired|sick) of (?:living|being alive|life|existing)\b|\bbetter off dead\b|\bwant(?:ed)? (?:it|everything|the pain) to (?:stop|end|be over)\b|\b(?:sleep|go to sleep) forever\b|\bcease to exist\b|\bdont care if i die\b|\bwouldnt mind (?:if i )?(?:dying|not waking up|if i died)\b",
+        r"\b(?:wish|wishing|hope|hoping|pray|praying)\s+(?:i\s+)?(?:could\s+)?(?:just\s+)?(?:(?:dont|do not|didnt|wouldnt|never|wont) wake up|disappear(?: forever)?|stop existing|not exist|not be here|wasnt here|werent here|wasnt alive|was dead|were dead|was never born|hadnt been born|had never been born|id never been born|never been born|didnt exist|did not exist|wasnt born|(?:id |had |i had )?never woken up|hadnt woken up|didnt wake up|fall asleep (?:and|forever)|sleep forever|vanish|wasnt around|could sleep forever|go to sleep and|stay asleep)|\b(?:hope|hoping|wish) (?:you|i) (?:dont|wont|never|do not) wake up\b|\b(?:happier|better) if (?:id|i had) never been born\b|\b(?:dont|do not) want to (?:be here|exist|be alive|wake up|live|go on|be around)(?: any ?more)?\b|\b(?:go to sleep|fall asleep|sleep) and (?:never|not) (?:wake up|have to)\b|\bfall asleep and stay asleep\b|\b(?:tired|sick) of (?:living|being alive|life|existing)\b|\bbetter off dead\b|\bwant(?:ed)? (?:it|everything|the pain) to (?:stop|end|be over)\b|\b(?:sleep|go to sleep) forever\b|\bcease to exist\b|\bdont care if i die\b|\bwouldnt mind (?:if i )?(?:dying|not waking up|if i died)\b|\bwouldnt mind if (?:a |the )?(?:bus|car|lorry|truck|train|something|someone) (?:hit|hits|ran|runs) (?:me|over me)\b|\b(?:wish|hope) (?:a |the )?(?:bus|car|lorry|truck) (?:would )?(?:hit|hits) me\b|\b(?:nice|easier|better|simpler) (?:to|if i) (?:just )?(?:not exist|didnt exist|wasnt here|werent here|wasnt around|disappeared|vanished|could disappear|stopped existing)\b|\bwant to (?:just )?(?:disappear|vanish|not exist|stop existing)\b|\b(?:come|go|turn up|show up) to my funeral\b|\b(?:disappointed|gutted|upset|annoyed|angry) (?:that )?(?:im|i am|i was|i m) still (?:here|alive|breathing)\b|\b(?:disappointed|gutted|upset|annoyed) (?:to|that i) (?:wake|woke|have woken) up\b|\b(?:daydream\w*|fantasi[sz]\w*) about (?:a car crash|an accident|getting hurt|being hit|ending up in hospital)\b|\b(?:imagining|picturing|imagine|picture|thinking about) my (?:own )?(?:death|funeral)\b",
     )
+    .trigger(r"\b(?:wish|hop|pray|never been born|want|sleep|asleep|tired of|sick of|better|cease|care if|wouldnt mind|nice|easier|simpler|daydream|fantasi|death|funeral|come|go |turn up|show up|imagin|pictur|thinking about|disappointed|gutted|upset|annoyed|angry)")
+    .guard(r"\b(?:lol|haha|lmao|nap|so comfy|after (?:that|this|my|the) (?:shift|day|week|run|walk|party|gym|night out))\b")
     .not_negatable(),
     signal(
         "concern.distress",
         Level::Concern,
         "describes current distress",
-        r"\b(?:im|i am|i feel|feeling|been feeling|ive been|so|completely|totally)\s+(?:so |really |just |completely |totally )?(?:worthless|empty|numb|broken|desperate|trapped|hollow|miserable|useless|unbearable|in so much pain|at breaking point|falling apart|drowning)\b|\bcry(?:ing)? (?:every ?day|all the time|my ?self to sleep|constantly|non ?stop)\b|\b(?:falling apart|breaking down|at breaking point|hit rock bottom|rock bottom|end of my tether|end of my rope|hate my ?self|hate my life|hate being alive|cant breathe|spiralling|spiraling)\b",
+        concat!(
+            r"\b(?:im|i am|i feel|i felt|feel|feeling|felt|been feeling|ive been|i have been)\s+",
+            intens!(),
+            r"(?:like (?:a |such a |an? )?",
+            intens!(),
+            r")?(?:worthless|empty|numb|broken|desperate|trapped|hollow|miserable|useless|unbearable|lost|alone|lonely|ashamed(?: of my ?self)?|low|down|depressed|invisible|(?:a |such a |the |an? )?(?:complete |total |utter )?(?:failure|ghost)|nothing(?: at all)?|overwhelmed|in so much pain|at breaking point|falling apart|drowning|underwater|suffocating|homesick|scared all the time)\b",
+            r"|\bcry(?:ing)? (?:every ?day|all the time|my ?self to sleep|constantly|non ?stop)\b|\bcried (?:my ?self to sleep|again|every (?:day|night)|all (?:day|night))\b|\bcant stop crying\b",
+            r"|\b(?:falling apart|breaking down|at breaking point|hit rock bottom|rock bottom|end of my tether|end of my rope|hate my ?self|hating my ?self|hate everything about my ?self|hate (?:who i am|what ive become|the person i am|being me)|hate my life|hate being alive|cant breathe|spiralling|spiraling|panic attacks?|low mood|feel nothing|dont enjoy anything|cant enjoy anything|nothing (?:makes me happy|brings me joy)|everything (?:is|feels|seems) (?:really |so |just |very )?(?:too much|pointless|hopeless|grey|gray|dark|heavy|black|empty)|(?:(?:this|it|everything|life|the pain|living (?:like this|with this)|every day) (?:is|s|feels)|its) (?:just |all |getting |becoming )?too much|i (?:just )?cant cope(?:\s*[.!,\n]|\s*$| any ?more)|\bmy (?:mind|head|thoughts) (?:is|are|s|feels?) (?:so |really |very |just )?(?:dark|black|heavy|horrible)\b)",
+            r"|\b(?:my )?(?:mental health|depression|anxiety|mood)(?:s| is| has| has been|s been)? (?:been )?(?:rubbish|bad|awful|terrible|shit|poor|worse|getting worse|coming back|back|through the roof|spiralling|all over the place)\b",
+            r"|\b(?:im|i am|feeling|i feel|feel)\s+(?:really |so |just |honestly )?not (?:ok|okay|alright|coping|doing (?:well|ok|okay|great|good))\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:so |very |really )?(?:lonely|numb|worthless|exhausted)\b|\b(?:might be|think im|could be) (?:depressed|suicidal)\b|\b(?:dont|do not|cant|cannot) feel anything(?: any ?more)?\b|\b(?:just|so|completely|totally) numb\b|\bcravings? (?:are|is|have been|s been) (?:so |really )?(?:awful|bad|terrible|strong|unbearable)\b|\b(?:wearing|grinding) me down\b|\bso fed up\b|\b(?:sick|scared|anxious|on edge) all the time\b|\bisolating (?:my ?self|loads|a lot)\b|\b(?:feeling|still|so) shaky\b",
+            r"|\bworried about (?:my ?self|my (?:mental health|mood))\b|\b(?:ive|i have) (?:just |really )?had enough(?:\s*[.!?,\n]|\s*$| of (?:everything|life|it all|this|living))|\b(?:flashbacks|nightmares) (?:again|every night|are back|have come back)\b|\b(?:binge|binged|bingeing|binging) (?:and|&) (?:purge|purging|purged)\b|\b(?:ed|eating disorder) voice\b|\b(?:starving|starved) my ?self\b|\brestricting (?:again|food|my food|my eating)\b|\b(?:like|am|im) (?:such )?(?:a )?(?:terrible|bad|useless|awful|rubbish|shit|crap) (?:mum|mom|dad|parent|mother|father|person|friend|wife|husband|daughter|son)\b|\b(?:dont|do not) know what im (?:for|here for|living for|even here for)\b|\bmaking my ?self (?:sick|throw up) (?:after|again|every)\b",
+        ),
     )
-    .guard(r"\b(?:phone|battery|laptop|car|printer|wifi|team|football|match|game)\b"),
-    // ---- weak farewells (crisis only in combination) ------------------
+    .trigger(r"\b(?:worthless|empty|numb|broken|desperate|trapped|hollow|miserable|useless|unbearable|lost|alone|lonely|ashamed|low|down|depressed|invisible|failure|ghost|nothing|overwhelmed|in so much pain|at breaking point|falling apart|drowning|underwater|suffocating|homesick|scared all the time|cry|cried|cant stop crying|breaking|rock bottom|end of my|hat(?:e|ing) my|hate being|cant breathe|spiral|panic attack|feel nothing|enjoy anything|makes me happy|brings me joy|everything|mental health|depression|anxiety|mood|not ok|not okay|not alright|not coping|not doing|exhausted|suicidal|crav|me down|fed up|all the time|isolat|shaky|worried about|flashbacks|nightmares|binge|binging|bingeing|binged|voice|starv|making my|had enough|restricting|terrible|bad|useless|awful|rubbish|shit|crap|what im|hate|too much|cope|my mind|my head|my thoughts|feel anything)")
+    .guard(r"\b(?:phone|battery|laptop|car|printer|wifi|team|football|match|game|low on|signal|lol|haha|exam|homework|essay|shift|gym|dissertation|assignment|chores|for the day|finished|yay|woo|down (?:for|to|the|with|at|in))\b"),
     signal(
-        "farewell.weak",
-        Level::Crisis,
-        "a goodbye, thanks or request that may be a farewell",
-        r"\bthank you (?:all )?for everything\b|\bthanks (?:all )?for everything\b|\b(?:goodbye|bye) (?:everyone|all|guys|everybody|friends)\b|\bim sorry for everything\b|\btell (?:my |them |her |him )?(?:family |mum |dad |kids |parents )?(?:i love (?:them|her|him|you)|im sorry)\b|\b(?:look after|take care of) (?:my (?:cat|dog|kids|mum|family|pets?|boy|girl)|each other|yourselves)(?: for me| when im gone)?\b|\bwhen im gone\b|\bdont be sad\b|\bi love you all\b|\bim at peace\b|\bfinally (?:be )?free\b|\bno more pain soon\b|\bput my affairs in order\b|\bsorted (?:out )?my (?:will|affairs)\b|\bgoodbye\b",
+        "concern.exhausted",
+        Level::Concern,
+        "worn out or 'done' with everything",
+        r"\b(?:im|i am|i feel|feeling)\s+(?:so,? )+(?:so )?(?:tired|exhausted|drained|done)\b|\b(?:im|i am)\s+(?:so )?done(?: with (?:everything|it all|life|living|all of it|this|people))?(?:\s*[.!?,\n]|\s*$)|\bdone with (?:life|living|everything|it all)\b|\b(?:im|i am) (?:so |proper |properly |absolutely |totally |completely )?(?:cooked|fried)\b|\b(?:exhausted|tired|drained|worn out) (?:from|of) (?:feeling like this|fighting|everything|it all|trying|being me|life|struggling)\b",
     )
-    .guard(r"\b(?:feeling (?:much |so |a lot )?better|doing (?:well|better|ok|okay)|recovered|recovering|saved my life|so grateful|grateful|happy|got the job|passed|new job|moving (?:house|to|on)|see you (?:around|soon|next|tomorrow|later)|back soon|until next time|for now|later|holiday|trip|taking a break|off to|goodbye to (?:my|the) (?:old|job|house|flat)|said goodbye|saying goodbye|say goodbye|goodbye (?:to|from) (?:my|the|her|him|them|mum|dad)|funeral)\b")
-    .not_negatable()
-    .any_time()
-    .weak_farewell(),
+    .trigger(r"\b(?:tired|exhausted|drained|done|cooked|fried|worn out)")
+    .veto(r"\b(?:last exam|exams? (?:are )?(?:over|done|finished)|finished (?:my|the) (?:exams?|shift|essay|dissertation|assignment|degree|course|marathon|run)|woo+|yay|hooray)\b|!!")
+    .guard(r"\b(?:phone|battery|lol|haha|exams?|homework|essay|shift|gym|run|walk|hike|dissertation|assignment|chores|for the day|finished|yay|woo|baby|newborn|twins|toddler|up all night|night shift|long day|busy|work|party|night out|festival|wedding|travel\w*|flight|jet ?lag)\b"),
 ];
 
 /// A negation right before a match ("im not going to", "i would never").
-pub const NEGATION: &str = r"\b(?:not|never|no longer|dont|do not|didnt|did not|wont|will not|wouldnt|would not|havent|have not|hasnt|isnt|arent|no (?:plans?|intention|thoughts?|urges?) (?:to|of)|nor|without)\b";
+pub const NEGATION: &str = r"\bno\s+$|\b(?:not|never|no longer|dont|do not|didnt|did not|wont|will not|wouldnt|would not|havent|have not|hasnt|isnt|arent|no (?:plans?|intention|thoughts?|urges?) (?:to|of)|nor|without)\b";
 
 /// Negations that do not negate ("not sure if i want to die").
-pub const NOT_NEGATING: &str = r"\b(?:not sure|not certain|not safe|dont know|do not know|didnt know|not able to stop|cant stop|cannot stop|couldnt stop|not stop|wont stop|dont think i can (?:stop|keep)|not strong enough|no longer (?:able|care|want to (?:live|be here))|not scared|dont care)\b";
+pub const NOT_NEGATING: &str = r"\bif (?:i|it|she|he|they) (?:didnt|did not|wasnt|werent|hadnt|had not|was not)\b|\b(?:harder|hard|struggl\w*|trying|try|fighting|fight|difficult|effort|impossible) (?:so hard )?(?:to )?not\b|\b(?:not sure|not certain|not safe|dont know|do not know|didnt know|not able to stop|cant stop|cannot stop|couldnt stop|not stop|wont stop|dont think i can (?:stop|keep)|not strong enough|no longer (?:able|care|want to (?:live|be here))|not scared|dont care)\b";
 
 /// A past or recovery context in the sentence.
-pub const PAST: &str = r"\b(?:(?:\d+|a few|a couple of|couple|few|two|three|four|five|six|seven|eight|nine|ten|many|several|some) (?:years?|yrs?|months?|weeks?) ago|years ago|used to|use to|when i was (?:younger|little|a teen|a teenager|a kid|a child|at school|in school|at uni|at college|in my teens|\d+)|as a (?:teen|teenager|kid|child)|back then|in the past|at the time|i survived|survivor|(?:clean|free) (?:for|since)|\d+ (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|self[- ]?harm[- ]free|in recovery|recovered|recovering from|history of|(?:once|previously) (?:tried|attempted)|last year|in (?:19|20)\d\d|before i (?:got help|found|started)|looking back|those days|that time in my life)\b";
+pub const PAST: &str = r"\b(?:(?:\d+|a few|a couple of|couple|few|two|three|four|five|six|seven|eight|nine|ten|many|several|some) (?:years?|yrs?|months?|weeks?) ago|years ago|used to|use to|when i was (?:younger|little|a teen|a teenager|a kid|a child|at school|in school|at uni|at college|in my teens|\d+)|as a (?:teen|teenager|kid|child)|back then|in the past|at the time|i survived|survivor|(?:clean|free) (?:for|since|of)|\d+ (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|self[- ]?harm[- ]free|in recovery|recovered|recovering from|history of|(?:once|previously) (?:tried|attempted)|last year|in (?:19|20)\d\d|before i (?:got help|found|started)|looking back|those days|that time in my life)\b";
 
 /// Words that override a past context: it is happening again.
-pub const RECURRENCE: &str = r"\b(?:again|creeping back|coming back|come back|came back|back again|relaps\w*|returned|returning|starting to feel|that way again|lately|recently|these days|at the moment|right now|tonight|this week)\b";
+pub const RECURRENCE: &str = r"\b(?:again|creeping back|coming back|come back|came back|back again|(?:are|is|s|re) back|back now|have returned|relaps\w*|returned|returning|starting to feel|that way again|lately|recently|these days|at the moment|right now|tonight|this week)\b";
 
 /// "Right now": makes an ambiguous phrase ("end it") count on its own.
 pub const NOW_CONTEXT: &str = NOW;

@@ -252,6 +252,17 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
     assert!(text_seen, "the scan must be able to see stored text");
 }
 
+/// A child process killed when the test ends, passed or failed, so a failing
+/// test leaves no server running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Lines a child prints, read on a thread so a hung child fails the test
 /// instead of hanging it.
 fn lines_of(out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
@@ -297,6 +308,7 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
         .spawn()
         .unwrap();
     let up_lines = lines_of(up.stdout.take().unwrap());
+    let mut up = KillOnDrop(up);
     let token = wait_for(&up_lines, "demo moderator riverside/ana")
         .split_whitespace()
         .last()
@@ -326,8 +338,9 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
         .spawn()
         .unwrap();
     let console_lines = lines_of(console.stdout.take().unwrap());
-    wait_for(&console_lines, "streaming escalations");
     let mut input = console.stdin.take().unwrap();
+    let mut console = KillOnDrop(console);
+    wait_for(&console_lines, "streaming escalations");
 
     let published = Command::new(BIN)
         .args(["client", "--gateway", &format!("http://{gateway}")])
@@ -364,13 +377,13 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
     writeln!(input, "list").unwrap();
     wait_for(&console_lines, "no open escalations");
     writeln!(input, "quit").unwrap();
-    assert!(console.wait().unwrap().success());
+    assert!(console.0.wait().unwrap().success());
 
     Command::new("kill")
-        .args(["-TERM", &up.id().to_string()])
+        .args(["-TERM", &up.0.id().to_string()])
         .status()
         .unwrap();
-    assert!(up.wait().unwrap().success());
+    assert!(up.0.wait().unwrap().success());
 }
 
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
