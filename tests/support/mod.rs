@@ -64,6 +64,9 @@ pub struct System {
     pub safeguarding: Option<Service>,
 }
 
+/// What a test service waits on to stop.
+type Shutdown = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
 /// A service running in this process on a loopback port.
 pub struct Service {
     pub address: SocketAddr,
@@ -233,27 +236,47 @@ impl System {
         self.start_gateway().await;
     }
 
-    /// Starts a responsiveness service with `config` (e.g. another data dir
-    /// or consumer group) on this system's bus and clock.
-    pub async fn start_responsiveness_with(&self, config: Config) -> Service {
+    /// Runs `serve` (a service's `serve` function) on a loopback port with
+    /// this system's bus and clock, until the returned service is stopped.
+    async fn start_service<F, Fut>(&self, config: Config, serve: F) -> Service
+    where
+        F: FnOnce(Config, Bus, SharedClock, tokio::net::TcpListener, Shutdown) -> Fut
+            + Send
+            + 'static,
+        Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let bus = self.bus.clone();
-        let clock = self.clock.clone();
-        let handle = tokio::spawn(async move {
-            modstream_responsiveness::serve(&config, bus, clock, listener, async {
-                let _ = stopped.await;
-            })
-            .await
+        let shutdown: Shutdown = Box::pin(async {
+            let _ = stopped.await;
         });
+        let handle = tokio::spawn(serve(
+            config,
+            self.bus.clone(),
+            self.clock.clone(),
+            listener,
+            shutdown,
+        ));
         Service {
             address,
             stop,
             handle,
         }
+    }
+
+    /// Starts a responsiveness service with `config` (e.g. another data dir
+    /// or consumer group) on this system's bus and clock.
+    pub async fn start_responsiveness_with(&self, config: Config) -> Service {
+        self.start_service(
+            config,
+            |config, bus, clock, listener, shutdown| async move {
+                modstream_responsiveness::serve(&config, bus, clock, listener, shutdown).await
+            },
+        )
+        .await
     }
 
     /// Starts (or restarts) this system's responsiveness service.
@@ -267,24 +290,13 @@ impl System {
     /// Starts a safeguarding service with `config` on this system's bus and
     /// clock.
     pub async fn start_safeguarding_with(&self, config: Config) -> Service {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let bus = self.bus.clone();
-        let clock = self.clock.clone();
-        let handle = tokio::spawn(async move {
-            modstream_safeguarding::serve(&config, bus, clock, listener, async {
-                let _ = stopped.await;
-            })
-            .await
-        });
-        Service {
-            address,
-            stop,
-            handle,
-        }
+        self.start_service(
+            config,
+            |config, bus, clock, listener, shutdown| async move {
+                modstream_safeguarding::serve(&config, bus, clock, listener, shutdown).await
+            },
+        )
+        .await
     }
 
     /// Starts (or restarts) this system's safeguarding service.

@@ -74,54 +74,22 @@ impl Moderation for ModerationApi {
         let after = request.get_ref().after_sequence;
         // Listen before reading the backlog, so nothing falls between them;
         // the sequence drops what both would deliver.
-        let mut live = self.desk.subscribe_notices();
+        let live = self.desk.subscribe_notices();
         let presence: Presence = self.desk.connect(&who).await?;
         let backlog = self.desk.notices_after(&who, after)?;
         let desk = self.desk.clone();
-        let stream = async_stream(self.closing.clone(), move |tx| async move {
-            let _presence = presence; // connected while the stream lives
-            let mut last = after;
-            for notice in backlog {
-                last = notice.sequence;
-                if tx.send(Ok(notice)).await.is_err() {
-                    return;
-                }
-            }
-            loop {
-                match live.recv().await {
-                    Ok((forum, moderator, notice)) => {
-                        if forum != who.forum_id
-                            || moderator != who.moderator_id
-                            || notice.sequence <= last
-                        {
-                            continue;
-                        }
-                        last = notice.sequence;
-                        if tx.send(Ok(notice)).await.is_err() {
-                            return;
-                        }
-                    }
-                    Err(RecvError::Lagged(_)) => {
-                        // Too slow for the live feed: catch up from disk.
-                        match desk.notices_after(&who, last) {
-                            Ok(missed) => {
-                                for notice in missed {
-                                    last = notice.sequence;
-                                    if tx.send(Ok(notice)).await.is_err() {
-                                        return;
-                                    }
-                                }
-                            }
-                            Err(err) => {
-                                let _ = tx.send(Err(err.into())).await;
-                                return;
-                            }
-                        }
-                    }
-                    Err(RecvError::Closed) => return,
-                }
-            }
-        });
+        let mine = who.clone();
+        let stream = resumable(
+            self.closing.clone(),
+            after,
+            backlog,
+            live,
+            move |(forum, moderator, notice)| {
+                (forum == mine.forum_id && moderator == mine.moderator_id).then_some(notice)
+            },
+            move |last| desk.notices_after(&who, last),
+            presence, // connected while the stream lives
+        );
         Ok(Response::new(stream))
     }
 
@@ -280,48 +248,85 @@ impl ForumActions for ForumActionsApi {
         self.keys.authorize(request.metadata(), &r.forum_id)?;
         let forum = r.forum_id.clone();
         let after = r.after_sequence;
-        let mut live = self.desk.subscribe_actions();
+        let live = self.desk.subscribe_actions();
         let backlog = self.desk.actions_after(&forum, after)?;
         let desk = self.desk.clone();
-        let stream = async_stream(self.closing.clone(), move |tx| async move {
-            let mut last = after;
-            for action in backlog {
-                last = action.sequence;
-                if tx.send(Ok(action)).await.is_err() {
+        let theirs = forum.clone();
+        let stream = resumable(
+            self.closing.clone(),
+            after,
+            backlog,
+            live,
+            move |action: ForumAction| (action.forum_id == theirs).then_some(action),
+            move |last| desk.actions_after(&forum, last),
+            (),
+        );
+        Ok(Response::new(stream))
+    }
+}
+
+/// Something delivered in sequence order, resumable after a sequence.
+trait Sequenced {
+    fn sequence(&self) -> u64;
+}
+
+impl Sequenced for EscalationNotice {
+    fn sequence(&self) -> u64 {
+        self.sequence
+    }
+}
+
+impl Sequenced for ForumAction {
+    fn sequence(&self) -> u64 {
+        self.sequence
+    }
+}
+
+/// A stream of what was stored after `after` (`backlog`), then of what
+/// arrives live: `mine` keeps the caller's items of the live feed, and the
+/// sequence drops what both deliver. A receiver too slow for the live feed
+/// catches up from disk with `catch_up(last sequence sent)`. `keep` lives as
+/// long as the stream (a moderator's presence).
+fn resumable<T, L>(
+    closing: watch::Receiver<bool>,
+    after: u64,
+    backlog: Vec<T>,
+    mut live: tokio::sync::broadcast::Receiver<L>,
+    mine: impl Fn(L) -> Option<T> + Send + 'static,
+    catch_up: impl Fn(u64) -> Result<Vec<T>, DeskError> + Send + 'static,
+    keep: impl Send + 'static,
+) -> BoxStream<T>
+where
+    T: Sequenced + Send + 'static,
+    L: Clone + Send + 'static,
+{
+    async_stream(closing, move |tx| async move {
+        let _keep = keep;
+        let mut last = after;
+        let mut pending = backlog;
+        loop {
+            for item in pending.drain(..) {
+                if item.sequence() <= last {
+                    continue;
+                }
+                last = item.sequence();
+                if tx.send(Ok(item)).await.is_err() {
                     return;
                 }
             }
-            loop {
-                match live.recv().await {
-                    Ok(action) => {
-                        if action.forum_id != forum || action.sequence <= last {
-                            continue;
-                        }
-                        last = action.sequence;
-                        if tx.send(Ok(action)).await.is_err() {
-                            return;
-                        }
+            match live.recv().await {
+                Ok(item) => pending.extend(mine(item)),
+                Err(RecvError::Lagged(_)) => match catch_up(last) {
+                    Ok(missed) => pending = missed,
+                    Err(err) => {
+                        let _ = tx.send(Err(err.into())).await;
+                        return;
                     }
-                    Err(RecvError::Lagged(_)) => match desk.actions_after(&forum, last) {
-                        Ok(missed) => {
-                            for action in missed {
-                                last = action.sequence;
-                                if tx.send(Ok(action)).await.is_err() {
-                                    return;
-                                }
-                            }
-                        }
-                        Err(err) => {
-                            let _ = tx.send(Err(err.into())).await;
-                            return;
-                        }
-                    },
-                    Err(RecvError::Closed) => return,
-                }
+                },
+                Err(RecvError::Closed) => return,
             }
-        });
-        Ok(Response::new(stream))
-    }
+        }
+    })
 }
 
 /// A response stream fed by a task that ends when the client goes away (its
