@@ -1706,6 +1706,25 @@ mod tests {
         );
     }
 
+    /// Forum b's moderator works 09:00-17:00 London time. At 08:30 UTC on a
+    /// Monday in winter (08:30 GMT) she is off shift and the partner team
+    /// gets the escalation; at 08:30 UTC on the Monday after the clocks go
+    /// forward (09:30 BST) she is on shift and gets it herself.
+    #[tokio::test]
+    async fn routing_follows_the_forums_clock_across_daylight_saving() {
+        // Monday 2026-03-23 08:30 UTC and Monday 2026-03-30 08:30 UTC.
+        for (start, expected) in [
+            (1_774_254_600, "Partner:ana"),
+            (1_774_859_400, "Moderator:dee"),
+        ] {
+            let f = Fixture::at(UNIX_EPOCH + Duration::from_secs(start));
+            let _dee = f.connect("b", "dee").await;
+            let _ana = f.connect("a", "ana").await;
+            f.post("b", "p1", "t1", HIGH).await;
+            assert_eq!(tiers(&f.only()), [expected], "at {start}");
+        }
+    }
+
     #[tokio::test]
     async fn nobody_at_all_is_an_uncovered_alert_and_the_first_to_connect_gets_it() {
         let f = Fixture::new();
