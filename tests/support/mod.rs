@@ -137,6 +137,7 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             moderators: vec!["ana".into(), "ben".into()],
             lead: Some("ana".into()),
         }],
+        ..Default::default()
     });
     beta[0].moderators = vec![moderator("cai", CAI_TOKEN)];
     beta[0].admin_key_sha256 = vec![api_key_hash(BETA_ADMIN_KEY)];

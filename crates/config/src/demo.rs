@@ -100,6 +100,7 @@ impl Config {
         riverside.roster = Some(RosterConfig {
             time_zone: "Europe/London".into(),
             shifts: vec![shift(&["daily"], "00:00", "24:00", &["ana", "ben"], "ana")],
+            overrides: Vec::new(),
         });
         riverside.risk = crate::demo_risk_options();
         let mut northfield = forum(&DEMO_FORUMS[1]);
@@ -123,6 +124,7 @@ impl Config {
                 &["cai"],
                 "cai",
             )],
+            overrides: Vec::new(),
         });
         Self {
             forums: vec![riverside, northfield],

@@ -257,13 +257,37 @@ impl Default for ForumSafeguarding {
 }
 
 /// A forum's rota in its own time zone.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RosterConfig {
     /// IANA time zone, e.g. "Europe/London" (daylight saving is followed).
     pub time_zone: String,
     #[serde(default)]
     pub shifts: Vec<ShiftConfig>,
+    /// One-off changes: a closure, a holiday, extra cover for an event.
+    #[serde(default)]
+    pub overrides: Vec<OverrideConfig>,
+}
+
+/// A one-off change to the rota for a stretch of time.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideConfig {
+    /// RFC 3339 instants, e.g. "2026-12-25T00:00:00Z"; the override holds
+    /// in [from, to).
+    pub from: String,
+    pub to: String,
+    /// Who is on shift then (with `replace`, only they are; empty with
+    /// `replace` means nobody: a closure).
+    #[serde(default)]
+    pub moderators: Vec<String>,
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// True: replaces the weekly shifts; false: adds to them.
+    #[serde(default)]
+    pub replace: bool,
+    #[serde(default)]
+    pub note: String,
 }
 
 /// A weekly shift on one or more days.

@@ -1409,6 +1409,7 @@ mod tests {
                 &["ana", "ben", "cai"],
                 Some("cai"),
             )],
+            overrides: Vec::new(),
         });
         let mut b = forum("b");
         b.moderators = moderators(&["dee"]);
@@ -1419,6 +1420,7 @@ mod tests {
                 shift("mon", "09:00", "17:00", &["dee"], Some("dee")),
                 shift("tue", "09:00", "17:00", &["dee"], Some("dee")),
             ],
+            overrides: Vec::new(),
         });
         let c = forum("c");
         Config {

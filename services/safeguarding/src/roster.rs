@@ -96,6 +96,8 @@ pub enum RosterError {
     MissingInstant { field: String },
     #[error("{field}: not a valid timestamp (before 1970 or nanos out of range)")]
     BadInstant { field: String },
+    #[error("{field}: {value:?} is not an RFC 3339 time like \"2026-12-25T00:00:00Z\"")]
+    NotRfc3339 { field: String, value: String },
     #[error("{field}: `to` must be after `from`")]
     OverrideNotAfter { field: String },
 }
@@ -233,16 +235,44 @@ impl Roster {
                 });
             }
         }
+        let mut overrides = Vec::with_capacity(config.overrides.len());
+        for (i, o) in config.overrides.iter().enumerate() {
+            let field = format!("overrides[{i}]");
+            let at = |name: &str, text: &str| {
+                text.parse::<jiff::Timestamp>()
+                    .map(|t| prost_types::Timestamp {
+                        seconds: t.as_second(),
+                        nanos: t.subsec_nanosecond(),
+                    })
+                    .map_err(|_| RosterError::NotRfc3339 {
+                        field: format!("{field}.{name}"),
+                        value: text.to_owned(),
+                    })
+            };
+            overrides.push(v1::RosterOverride {
+                from: Some(at("from", &o.from)?),
+                to: Some(at("to", &o.to)?),
+                moderator_ids: o.moderators.clone(),
+                lead_id: o.lead.clone().unwrap_or_default(),
+                replace: o.replace,
+                note: o.note.clone(),
+            });
+        }
+        let proto = v1::Roster {
+            forum_id: forum_id.to_owned(),
+            time_zone,
+            shifts: proto_shifts,
+            overrides: Vec::new(),
+        };
+        if !overrides.is_empty() {
+            // Overrides are checked the one way the admin API's are.
+            return Self::from_proto(&v1::Roster { overrides, ..proto }, known_moderators);
+        }
         Ok(Self {
             tz,
             shifts,
             overrides: Vec::new(),
-            proto: v1::Roster {
-                forum_id: forum_id.to_owned(),
-                time_zone,
-                shifts: proto_shifts,
-                overrides: Vec::new(),
-            },
+            proto,
         })
     }
 
@@ -602,6 +632,7 @@ mod tests {
         RosterConfig {
             time_zone: tz.to_owned(),
             shifts,
+            overrides: Vec::new(),
         }
     }
 
@@ -1550,5 +1581,36 @@ mod tests {
                 .to_string(),
             r#"shifts[0].moderator_ids: "mod-x" is not a moderator of this forum"#
         );
+    }
+
+    #[test]
+    fn config_overrides_close_the_forum_and_name_bad_times() {
+        let mut config = RosterConfig {
+            time_zone: "Europe/London".into(),
+            shifts: vec![modstream_config::ShiftConfig {
+                days: vec!["daily".into()],
+                start: "00:00".into(),
+                end: "24:00".into(),
+                moderators: vec!["ana".into()],
+                lead: None,
+            }],
+            overrides: vec![modstream_config::OverrideConfig {
+                from: "2026-12-25T00:00:00Z".into(),
+                to: "2026-12-26T00:00:00Z".into(),
+                moderators: vec![],
+                lead: None,
+                replace: true,
+                note: "closed for Christmas".into(),
+            }],
+        };
+        let known = ["ana".to_owned()];
+        let roster = Roster::from_config("f", &config, &known).unwrap();
+        let christmas = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_798_200_000);
+        assert!(roster.on_shift(christmas).moderators.is_empty(), "closed");
+        let boxing_day = christmas + std::time::Duration::from_secs(86_400);
+        assert_eq!(roster.on_shift(boxing_day).moderators, ["ana"]);
+        config.overrides[0].to = "Boxing Day".into();
+        let err = Roster::from_config("f", &config, &known).unwrap_err();
+        assert!(err.to_string().contains("overrides[0].to"), "{err}");
     }
 }
