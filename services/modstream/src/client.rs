@@ -15,6 +15,9 @@ use modstream_proto::v1::{
     NewReply, PublishMemberReportRequest, PublishModerationActionRequest, PublishPostRequest,
     PublishReplyRequest, ReportReason, ingest_client::IngestClient,
 };
+use modstream_proto::v1::{
+    StreamActionsRequest, forum_action, forum_actions_client::ForumActionsClient,
+};
 use tonic::Request;
 use tonic::metadata::{Ascii, MetadataValue};
 
@@ -121,6 +124,16 @@ enum ClientEvent {
     Alerts {
         #[arg(long, default_value = "http://127.0.0.1:50052")]
         responsiveness: String,
+    },
+    /// Follow the forum's actions from safeguarding (crisis resources to
+    /// show an author, suggested content warnings), as JSON lines; Ctrl-C
+    /// stops.
+    Actions {
+        #[arg(long, default_value = "http://127.0.0.1:50053")]
+        safeguarding: String,
+        /// Only actions after this sequence (resume where you left off).
+        #[arg(long, default_value_t = 0)]
+        after: u64,
     },
     /// A member reports a post.
     Report {
@@ -275,6 +288,48 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             eprintln!("{} unanswered in all", list.total);
             return Ok(());
         }
+        ClientEvent::Actions {
+            safeguarding,
+            after,
+        } => {
+            let mut client = ForumActionsClient::connect(safeguarding.clone())
+                .await
+                .with_context(|| {
+                    format!("cannot reach the safeguarding service at {safeguarding}")
+                })?;
+            let request = StreamActionsRequest {
+                forum_id: args.forum.clone(),
+                after_sequence: *after,
+            };
+            let mut actions = client
+                .stream_actions(authorized(request, &bearer))
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            while let Some(action) = actions.message().await.map_err(status_error)? {
+                let what = match &action.action {
+                    Some(forum_action::Action::ShowCrisisResources(r)) => serde_json::json!({
+                        "show_crisis_resources": r.resources,
+                        "escalation_id": r.escalation_id,
+                    }),
+                    Some(forum_action::Action::SuggestContentWarnings(w)) => {
+                        serde_json::json!({ "suggest_content_warnings": w.warnings })
+                    }
+                    None => serde_json::json!({}),
+                };
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "sequence": action.sequence,
+                        "action_id": action.action_id,
+                        "thread_id": action.thread_id,
+                        "post_id": action.post_id,
+                        "action": what,
+                    })
+                );
+            }
+            return Ok(());
+        }
         ClientEvent::Alerts { responsiveness } => {
             let mut client = responsiveness_client(responsiveness).await?;
             let request = StreamAlertsRequest {
@@ -398,7 +453,10 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             )
         }
         // Queries were answered above.
-        ClientEvent::Stats { .. } | ClientEvent::Unanswered { .. } | ClientEvent::Alerts { .. } => {
+        ClientEvent::Stats { .. }
+        | ClientEvent::Unanswered { .. }
+        | ClientEvent::Alerts { .. }
+        | ClientEvent::Actions { .. } => {
             return Ok(());
         }
         ClientEvent::Report {

@@ -363,6 +363,23 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
         String::from_utf8_lossy(&published.stderr)
     );
 
+    // The forum platform is asked to show the author crisis resources.
+    let mut actions = Command::new(BIN)
+        .args(["client", "--key", "ms_demo_riverside_4f1c9a7e2b6d8053"])
+        .args(["--forum", "riverside", "actions"])
+        .args(["--safeguarding", &format!("http://{safeguarding}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let action_lines = lines_of(actions.stdout.take().unwrap());
+    let _actions = KillOnDrop(actions);
+    let resources = wait_for(&action_lines, "show_crisis_resources");
+    assert!(
+        resources.contains("cli-crisis") && resources.contains("116 123"),
+        "{resources}"
+    );
+
     wait_for(&console_lines, "CRISIS ESCALATION");
     let id = wait_for(&console_lines, "escalation ")
         .split_whitespace()
@@ -384,6 +401,21 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
         .status()
         .unwrap();
     assert!(up.0.wait().unwrap().success());
+
+    // The crisis post's author id is nowhere on disk: not on the bus, not in
+    // the escalation (which holds the post text), not in any sled file.
+    let mut text_seen = false;
+    for file in files_under(&dir.path().join("modstream-data")) {
+        let bytes = std::fs::read(&file).unwrap();
+        let id = b"cli-member-4TT8Z";
+        assert!(
+            !bytes.windows(id.len()).any(|w| w == id),
+            "the member id in {}",
+            file.display()
+        );
+        text_seen |= bytes.windows(17).any(|w| w == b"taken an overdose");
+    }
+    assert!(text_seen, "the scan must be able to see stored text");
 }
 
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
