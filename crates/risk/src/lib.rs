@@ -17,9 +17,18 @@
 //! sees why a post was flagged. Forums adjust the ruleset with
 //! [`AssessorOptions`]: extra terms, disabled rules, the escalation level.
 //!
+//! Beside the rules, a lexical model ([`model`], trained on the labelled
+//! posts in `eval/`) catches phrasings no rule knows: when it scores a post
+//! at or above [`MODEL_THRESHOLD`] and the rules neither escalated it nor
+//! cancelled one of their matches (a negation, the past, an idiom), the post
+//! is escalated at `high` with the reason `model.lexical`, naming the words
+//! that weighed most. It never lowers what the rules found; a forum can turn
+//! it off by disabling `model.lexical`.
+//!
 //! Modules: [`normalize`] (text normal form and spans), [`rules`] (the
-//! built-in ruleset).
+//! built-in ruleset), [`model`] (the lexical model).
 
+pub mod model;
 pub mod normalize;
 pub mod rules;
 
@@ -29,8 +38,18 @@ use serde::{Deserialize, Serialize};
 use crate::normalize::{Normalized, normalize};
 use crate::rules::{RULES, RuleDef};
 
+/// The id of the lexical model's reason (`model.rs`); a forum turns the model
+/// off by listing it in `disabled_rules`.
+pub const MODEL_RULE: &str = "model.lexical";
+
+/// The model's probability at or above which it escalates a post the rules
+/// did not. Chosen by cross-validation over the tuning files (train on all
+/// but one, score the one left out) as the value that kept false
+/// escalation at or under 0.03 in every fold.
+pub const MODEL_THRESHOLD: f32 = 0.8;
+
 /// The version of the built-in ruleset; stored with every assessment.
-pub const RULESET_VERSION: &str = "2026-11-23.1";
+pub const RULESET_VERSION: &str = "2026-11-23.2";
 
 /// How much risk a post shows. Ordered: `None < Concern < High < Crisis`.
 #[derive(
@@ -189,6 +208,9 @@ pub struct Assessor {
     recurrence: Regex,
     now: Regex,
     escalate_at: Level,
+    /// The lexical safety net, unless the forum turned it off.
+    model: Option<&'static model::Model>,
+    model_threshold: f32,
 }
 
 impl std::fmt::Debug for Assessor {
@@ -227,7 +249,7 @@ impl Assessor {
 
     pub fn with_options(options: &AssessorOptions) -> Result<Self, OptionsError> {
         for id in &options.disabled_rules {
-            if !RULES.iter().any(|r| r.id == id) {
+            if id != MODEL_RULE && !RULES.iter().any(|r| r.id == id) {
                 return Err(OptionsError::UnknownRule(id.clone()));
             }
         }
@@ -286,7 +308,17 @@ impl Assessor {
             recurrence: compile(rules::RECURRENCE),
             now: compile(rules::NOW_CONTEXT),
             escalate_at: options.escalate_at,
+            model: (!options.disabled_rules.iter().any(|d| d == MODEL_RULE)).then(model::built_in),
+            model_threshold: MODEL_THRESHOLD,
         })
+    }
+
+    /// The same ruleset with another model and threshold (for training and
+    /// evaluating models: `examples/train_model.rs`).
+    pub fn with_model(mut self, model: &'static model::Model, threshold: f32) -> Self {
+        self.model = Some(model);
+        self.model_threshold = threshold;
+        self
     }
 
     /// Assesses one text.
@@ -305,6 +337,10 @@ impl Assessor {
             );
         }
         let mut hits: Vec<Hit> = Vec::new();
+        // A rule matched but its context cancelled it (a negation, the past,
+        // an idiom, a veto): the rules read this post and judged it, so the
+        // model below defers to them.
+        let mut cancelled = false;
         for index in candidates.iter() {
             let rule = &self.rules[index];
             let mut vetoed = None;
@@ -316,9 +352,12 @@ impl Assessor {
                         .as_ref()
                         .is_some_and(|veto| veto.is_match(&normal.text))
                 }) {
+                    cancelled = true;
                     break;
                 }
-                hits.extend(self.hit(rule, &normal, text, m.start(), m.end()));
+                let hit = self.hit(rule, &normal, text, m.start(), m.end());
+                cancelled |= hit.is_none();
+                hits.extend(hit);
             }
         }
         // A cue that needs support counts beside any other signal or any
@@ -356,6 +395,33 @@ impl Assessor {
             if wish && let Some(amplifier) = self.means_at_hand(&normal, text) {
                 level = Level::Crisis;
                 reasons.push(amplifier);
+            }
+        }
+        // Phrasings no rule knows: the model may add an escalation (never
+        // remove one), naming the words that weighed most.
+        if level < Level::High
+            && !cancelled
+            && let Some(model) = self.model
+        {
+            let score = model.score(&normal.text);
+            if score.probability >= self.model_threshold
+                && let Some(strongest) = score.strongest.first()
+            {
+                let (start, end) = normal.original_span(strongest.start, strongest.end);
+                let words: Vec<&str> = score.strongest.iter().map(|f| f.ngram.as_str()).collect();
+                level = Level::High;
+                reasons.push(Reason {
+                    rule: MODEL_RULE.into(),
+                    level: Level::High,
+                    description: format!(
+                        "worded like posts that needed a human (model score {:.2}; strongest words: {}); no rule matched, so please read it",
+                        score.probability,
+                        words.join(", ")
+                    ),
+                    start,
+                    end,
+                    text: text[start..end].to_owned(),
+                });
             }
         }
         reasons.sort_by(|a, b| b.level.cmp(&a.level).then(a.start.cmp(&b.start)));
@@ -549,10 +615,45 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    /// One assessor for all tests: building one compiles every pattern.
+    /// One assessor for the rules' tests: building one compiles every
+    /// pattern. Without the model, so these tests say what the rules do.
     fn assessor() -> &'static Assessor {
         static ASSESSOR: std::sync::OnceLock<Assessor> = std::sync::OnceLock::new();
-        ASSESSOR.get_or_init(Assessor::new)
+        ASSESSOR.get_or_init(|| {
+            Assessor::with_options(&AssessorOptions {
+                disabled_rules: vec![MODEL_RULE.into()],
+                ..Default::default()
+            })
+            .unwrap()
+        })
+    }
+
+    #[test]
+    fn the_model_catches_what_no_rule_knows_and_defers_when_rules_judged() {
+        let full = Assessor::new();
+        // No rule knows this phrasing; the model escalates it and says why.
+        let text = "Sorted the bills, left the spare key with next door and wrote a note for Mum. I feel calm now it's decided.";
+        let rules_only = assessor().assess(text);
+        let both = full.assess(text);
+        assert!(!rules_only.escalate, "{:?}", rules_only.reasons);
+        assert!(both.escalate, "the model should catch it");
+        let reason = both.reasons.iter().find(|r| r.rule == MODEL_RULE).unwrap();
+        assert_eq!(&text[reason.start..reason.end], reason.text);
+        assert!(reason.description.contains("strongest words"));
+        // A negated statement the rules read is not second-guessed.
+        for calm in [
+            "I'm not going to kill myself, I just needed to vent",
+            "I don't want to die and I'm fine, just tired",
+        ] {
+            assert!(!full.assess(calm).escalate, "{calm}");
+        }
+        // A forum can turn the model off.
+        let off = Assessor::with_options(&AssessorOptions {
+            disabled_rules: vec![MODEL_RULE.into()],
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!off.assess(text).escalate);
     }
 
     fn level(text: &str) -> Level {
@@ -951,6 +1052,164 @@ mod tests {
         ] {
             assessor().assess(text);
         }
+    }
+
+    #[test]
+    fn wishes_and_thoughts_in_many_phrasings() {
+        assert_levels(&[
+            ("i dont want to be alive any more", Level::High),
+            ("I honestly don't want to exist.", Level::High),
+            ("I just want everything to end", Level::High),
+            ("I pray every night that I die in my sleep", Level::High),
+            ("part of me really wants to die", Level::High),
+            ("my sui thoughts are really loud tonight", Level::High),
+            (
+                "I've been thinking about ending it a lot lately",
+                Level::High,
+            ),
+            (
+                "My head keeps saying kill yourself over and over",
+                Level::High,
+            ),
+            ("no one would miss me if i killed myself", Level::High),
+            ("im lowkey suicidal ngl", Level::High),
+            // Hard negatives: places, idioms, negations, other people's
+            // words, the past, and what a course or film is about.
+            (
+                "I don't want to live in London any more, rent is mad",
+                Level::Concern,
+            ),
+            ("I wish the meeting would just end", Level::None),
+            (
+                "I never think about killing myself, just feel low",
+                Level::Concern,
+            ),
+            (
+                "better off if I just ended it with him honestly",
+                Level::None,
+            ),
+            (
+                "Part of me wants to die of embarrassment after that meeting lol",
+                Level::None,
+            ),
+            (
+                "I watched a documentary about suicidal thoughts in young men",
+                Level::None,
+            ),
+            (
+                "A year ago I thought about ending it. Today I'm getting married.",
+                Level::None,
+            ),
+            (
+                "My friend asked how to support someone having suicidal thoughts",
+                Level::None,
+            ),
+            (
+                "My friend keeps saying she wishes she was dead, is it just a phrase?",
+                Level::None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn self_harm_by_many_means() {
+        assert_levels(&[
+            ("carved his name into my arm last night", Level::High),
+            ("stubbed a cigarette out on my wrist", Level::High),
+            ("I burned my arm with a lighter on purpose", Level::High),
+            ("took a blade to my wrist again", Level::High),
+            (
+                "I haven't eaten in a week on purpose, I don't deserve it",
+                Level::High,
+            ),
+            ("stopped taking my insulin to hurt myself", Level::High),
+            ("sh'd again", Level::High),
+            (
+                "She bit my arm on purpose, toddlers are savage",
+                Level::None,
+            ),
+            (
+                "took a razor to my legs before the beach, smooth at last",
+                Level::None,
+            ),
+            (
+                "I dug at my cuticles until they bled, anxiety habit",
+                Level::None,
+            ),
+            ("I deliberately skipped the gym today", Level::None),
+            (
+                "I've stopped taking my meds on purpose because my GP is tapering me off",
+                Level::None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn acts_farewells_and_others_in_danger_broadly() {
+        assert_levels(&[
+            (
+                "Paracetamol, 40 of them, washed down with vodka",
+                Level::Crisis,
+            ),
+            ("ate every pill in the cupboard", Level::Crisis),
+            ("the overdose didnt work so im getting more", Level::Crisis),
+            ("Tonight I end it", Level::Crisis),
+            ("When you read this I'll be gone", Level::Crisis),
+            ("I've written goodbye letters for my boys", Level::Crisis),
+            ("logging off for the last time", Level::Crisis),
+            ("Time to go. Love you all.", Level::Crisis),
+            (
+                "please look after Biscuit for me. i wont be back",
+                Level::Crisis,
+            ),
+            (
+                "my dad is in the garage and the engine is running",
+                Level::Crisis,
+            ),
+            (
+                "my brother says he wishes he was dead and I think he means it",
+                Level::High,
+            ),
+            ("I mixed all my pills with alcohol", Level::Crisis),
+            ("I took my whole week's meds at once", Level::Crisis),
+            (
+                "I drove to the cliffs. Nobody knows where I am.",
+                Level::Crisis,
+            ),
+            ("my friend is on the train tracks", Level::Crisis),
+            (
+                "I took more ibuprofen than I should have for my back, is that dangerous?",
+                Level::None,
+            ),
+            (
+                "I'm on the bridge right now, traffic is terrible",
+                Level::None,
+            ),
+            ("Tomorrow it ends! Last exam ever", Level::None),
+            (
+                "I hung the rope up in the garage for the tyre swing",
+                Level::None,
+            ),
+            (
+                "Drank something weird from the garden centre cafe",
+                Level::None,
+            ),
+            ("I overdosed on chocolate this Easter", Level::None),
+            (
+                "Love you all, this community got me through a hard winter.",
+                Level::None,
+            ),
+            ("I'm ready. First day at the new job tomorrow", Level::None),
+            (
+                "I've written thank you notes for everyone at my leaving do",
+                Level::None,
+            ),
+            ("she doesn't know. surprise party on saturday!", Level::None),
+            (
+                "The engine was running in the garage while my dad fixed it",
+                Level::None,
+            ),
+        ]);
     }
 
     #[test]

@@ -164,7 +164,14 @@ macro_rules! drugs {
 /// "im ... suicidal".
 macro_rules! intens {
     () => {
-        r"(?:(?:just|really|honestly|seriously|actually|genuinely|literally|properly|truly|always|constantly|often|sometimes|kind of|kinda|sort of|so|very|pretty|quite|a bit|a little|completely|totally|utterly|absolutely|such|even|also|now|more and more|lately|proper|fucking|bloody|fkn)\s+){0,3}"
+        r"(?:(?:just|really|honestly|seriously|actually|genuinely|literally|properly|truly|always|constantly|often|sometimes|kind of|kinda|sort of|so|very|pretty|quite|a bit|a little|completely|totally|utterly|absolutely|such|even|also|now|more and more|lately|proper|fucking|bloody|fkn|lowkey|highkey|low key|high key|lowk)\s+){0,3}"
+    };
+}
+
+/// Parts of the body people harm.
+macro_rules! body {
+    () => {
+        r"(?:arms?|forearms?|wrists?|legs?|thighs?|skin|hands?|stomach|belly|hips?|chest|shoulders?|ankles?|fingers?|knuckles|face|scalp|body)\b"
     };
 }
 
@@ -199,7 +206,7 @@ macro_rules! third {
 /// relative's goodbye text or an empty blister pack an emergency.
 macro_rules! unreachable_cue {
     () => {
-        r"\b(?:not|isnt|arent|wont|wasnt|hasnt|havent|cant|cannot|stopped|no longer)\s+(?:\w+\s+)?(?:answering|answer|picking up|pick up|responding|respond|replying|reply|reachable|opening the door|open the door|coming out|come out|waking up|wake up)\b|\b(?:phone|mobile)(?:s| is)?(?: now| still)? (?:off|switched off|dead|going (?:straight )?to voicemail|goes (?:straight )?to voicemail)\b|\bstraight to voicemail\b|\bhung up\b|\blocked (?:him|her|them)sel(?:f|ves) in\b|\bcant (?:reach|find|get hold of|get through to) (?:him|her|them)\b|\b(?:nobody|no ?one|none of us)(?: has| have| can|s|ve)? (?:heard from|seen|reach|get hold of|get through to|contact|find)\b|\bnot heard from (?:him|her|them)\b|\blost (?:him|her|them)\b|\b(?:isnt|is not|wasnt) (?:at|where)\b|\bslurring\b|\bunconscious\b|\b(?:line|phone|call) (?:went|goes|has gone|just went) (?:dead|silent)\b|\bcall (?:dropped|cut off)\b|\bambulance (?:is|s) (?:on (?:its|the) way|coming|\d+ (?:mins|minutes) away)\b|\b(?:drowsy|confused|not making sense|cant wake (?:him|her|them))\b|\b(?:nobody|no ?one|we dont|i dont|dont) knows? where (?:he|she|they|hes|shes|theyre)\b|\b(?:missing|gone missing|hasnt come home|not come home|didnt come home|hasnt been home|not online|gone offline|went offline|offline since|logged off|left the (?:chat|server|group))\b|\b(?:rung|rang|called|phoned|ring|call|calling|ringing) (?:the )?(?:police|999|911|000|112|an ambulance|ambulance)\b|\bpolice or ambulance\b|\bwhat number\b|\bbreak (?:the|his|her) door\b"
+        r"\b(?:not|isnt|arent|wont|wasnt|hasnt|havent|cant|cannot|stopped|no longer)\s+(?:\w+\s+)?(?:answering|answer|picking up|pick up|responding|respond|replying|reply|reachable|opening the door|open the door|coming out|come out|waking up|wake up)\b|\b(?:phone|mobile)(?:s| is)?(?: now| still)? (?:off|switched off|dead|going (?:straight )?to voicemail|goes (?:straight )?to voicemail)\b|\bstraight to voicemail\b|\bhung up\b|\blocked (?:him|her|them)sel(?:f|ves) in\b|\bcant (?:reach|find|get hold of|get through to) (?:him|her|them)\b|\b(?:nobody|no ?one|none of us)(?: has| have| can|s|ve)? (?:heard from|seen|reach|get hold of|get through to|contact|find)\b|\bnot heard from (?:him|her|them)\b|\blost (?:him|her|them)\b|\b(?:isnt|is not|wasnt) (?:at|where)\b|\bslurring\b|\bunconscious\b|\b(?:line|phone|call) (?:went|goes|has gone|just went) (?:dead|silent)\b|\bcall (?:dropped|cut off)\b|\bambulance (?:is|s) (?:on (?:its|the) way|coming|\d+ (?:mins|minutes) away)\b|\b(?:drowsy|confused|not making sense|cant wake (?:him|her|them))\b|\b(?:nobody|no ?one|we dont|i dont|dont) knows? where (?:he|she|they|hes|shes|theyre)\b|\b(?:missing|gone missing|hasnt come home|not come home|didnt come home|hasnt been home|not online|gone offline|went offline|offline since|logged off|left the (?:chat|server|group))\b|\b(?:rung|rang|called|phoned|ring|call|calling|ringing) (?:the )?(?:police|999|911|000|112|an ambulance|ambulance)\b|\bpolice or ambulance\b|\bwhat number\b|\bbreak (?:the|his|her) door\b|\bambulance on (?:its|the) way\b|\b(?:is|s|hes|shes|theyre|now|still) offline\b|\bhow do (?:i|we) (?:get|send) (?:someone|help|an ambulance|the police|police) to (?:her|him|them)\b|\b(?:dont|do not) (?:know|have) (?:her|his|their) address\b|\bthats all (?:i|we) know\b|\b(?:hes|shes|theyre|he is|she is|they are) not (?:at (?:his|her|their) desk|home|in (?:his|her|their) room)\b|\b(?:his|her|their) car(?:s| is| has)? gone\b|\b(?:driving|going|heading|on my way) there now\b|\b\d+ (?:mins|minutes) away\b"
     };
 }
 
@@ -210,7 +217,7 @@ const UPBEAT: &str = r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|
 /// A plan's time: makes "im going to end it" an intent.
 macro_rules! plan_time {
     () => {
-        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
+        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
     };
 }
 
@@ -218,7 +225,7 @@ macro_rules! plan_time {
 const NOW: &str = r"\b(?:tonight|right now|rn|now|today|this (?:evening|afternoon|morning)|in (?:a|an|the next) (?:few |couple of )?(?:hours?|minutes?|mins?)|in \d+ (?:hours?|minutes?|mins?)|before (?:morning|midnight|dawn)|after i (?:press|hit|click) (?:post|send)|when it gets dark|after dark|once its dark|when (?:everyone|they|the house|my \w+) (?:is|are|goes|go|has gone|have gone|gets|get)? ?(?:asleep|to (?:bed|sleep)|out|gone|quiet|empty))\b";
 
 /// What confirms that someone at a bridge, platform or roof is in danger.
-const PLACE_SUPPORT: &str = r"\b(?:(?:near|on|at|over|off) the edge|over the side|legs over|(?:next |the )?fast train|non ?-?stop(?:ping)? train|train (?:that )?(?:doesnt|does not|wont) stop|\d+ (?:floors?|storeys?|stories) (?:up|high)|\d+(?:st|nd|rd|th) floor|underneath|below me|beneath me|long way down|the drop|how high|jump\w*|(?:someone|somebody|anyone) (?:to )?knows? where|where i (?:am|was)|not coming back|no comin|one way|im ready|ready to go|so calm|looks (?:so |really )?calm|(?:cars|traffic|trains|water) (?:are |is )?(?:going |moving )?(?:so |really )?(?:fast|loud|calm|cold)|(?:trains?|lorry|lorries|cars|traffic|lights) (?:is |are )?(?:coming|passing|going past)|(?:see|hear) the (?:train|trains|traffic|water)|(?:just )?(?:sitting|sat|stood|standing) here|look(?:ing)? down|climb(?:ed|ing)? (?:back )?over|other side of the (?:railings?|barrier|fence)|over the (?:railings?|barrier|fence)|(?:high|far|tall) enough|(?:river|water|sea|tide|current) (?:is|looks|s) (?:so |really )?(?:high|deep|cold|fast|calm|rough|dark|black))|going in (?:when|after|once|tonight|now|soon)\b";
+const PLACE_SUPPORT: &str = r"\b(?:(?:near|on|at|over|off) the edge|over the side|legs over|(?:next |the )?fast train|non ?-?stop(?:ping)? train|train (?:that )?(?:doesnt|does not|wont) stop|\d+ (?:floors?|storeys?|stories) (?:up|high)|\d+(?:st|nd|rd|th) floor|underneath|below me|beneath me|long way down|the drop|how high|jump\w*|(?:someone|somebody|anyone) (?:to )?knows? where|where i (?:am|was)|not coming back|no comin|one way|im ready|ready to go|so calm|looks (?:so |really )?calm|(?:cars|traffic|trains|water) (?:are |is )?(?:going |moving )?(?:so |really )?(?:fast|loud|calm|cold)|(?:trains?|lorry|lorries|cars|traffic|lights) (?:is |are )?(?:coming|passing|going past)|(?:see|hear) the (?:train|trains|traffic|water)|(?:just )?(?:sitting|sat|stood|standing) here|look(?:ing)? down|climb(?:ed|ing)? (?:back )?over|other side of the (?:railings?|barrier|fence)|over the (?:railings?|barrier|fence)|(?:high|far|tall) enough|(?:river|water|sea|tide|current) (?:is|looks|s) (?:so |really )?(?:high|deep|cold|fast|calm|rough|dark|black))|going in (?:when|after|once|tonight|now|soon)\b|\b(?:nobody|no ?one) knows (?:im|i am) (?:here|there)\b|\b(?:right )?at the (?:very )?edge\b|\bbefore i go\b|\bjoin (?:him|her|them|my \w+)\b|\bphone (?:will be|is going|going) (?:off|dead)\b|\bnext train\b|\btrain is due\b|\bafter this\b|\b(?:nobody|no ?one|dont) (?:reply|respond)\b|\btonight(?:s| is) (?:when|the night)\b|\bright now\b|\b(?:now|rn)(?:\s*[.!\n]|\s*$)|\b(?:so|really|very) high(?: up)?\b|\b(?:nobody|no ?one) knows where\b";
 
 pub const RULES: &[RuleDef] = &[
     // ---- crisis: intent --------------------------------------------------
@@ -254,7 +261,7 @@ pub const RULES: &[RuleDef] = &[
         Level::Crisis,
         "says they will 'end it', 'do it', 'take them all' or 'go through with it'",
         concat!(
-            r"\b(?:im going to|im gonna|i am going to|gonna|going to|ill|i will|ive decided to|decided to|im about to|about to|im ready to|ready to|finally going to|i plan to|im planning to|planning to|plan to)\s+(?:just |finally |actually )?(?:end it|end things|do it|go through with it|jump(?: off| from| in front of|\s*[.!?,\n]|\s*$)|jump in(?:to)? (?:the )?(?:river|sea|canal|water|loch|lake|harbour|quarry|reservoir)|jump in(?: when| tonight| once| after|\s*[.!?,\n]|\s*$)|overdose|od\b|stop my heart|sleep forever|go to sleep forever)",
+            r"\b(?:im going to|im gonna|i am going to|gonna|going to|ill|i will|ive decided to|decided to|im about to|about to|im ready to|ready to|finally going to|i plan to|im planning to|planning to|plan to)\s+(?:just |finally |actually )?(?:end it|end things|do it|go through with it|jump(?: off| from| in front of| and| then| now| tonight|\s*[.!?,\n]|\s*$)|jump in(?:to)? (?:the )?(?:river|sea|canal|water|loch|lake|harbour|quarry|reservoir)|jump in(?: when| tonight| once| after|\s*[.!?,\n]|\s*$)|overdose|od\b|stop my heart|sleep forever|go to sleep forever)",
             r"|\b(?:im|i am) (?:doing|ending) it\b|\bdoing it (?:tonight|this weekend|tomorrow|today)\b|\bit(?:ll| will) (?:all )?be (?:done|over)\b",
             r"|(?:\b(?:im|i am|and|then|now|just|to|gonna|will|ill)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:taking|swallowing|take|swallow|necking|neck) (?:them(?:\s*[.!?,\n]|\s*$| tonight| when| once| after| now| later| in)|them all|all of them|the lot|every (?:single )?(?:one of (?:them|my (?:\w+ )?",
             drugs!(),
@@ -293,13 +300,14 @@ pub const RULES: &[RuleDef] = &[
         "crisis.resolve",
         Level::Crisis,
         "a sign of a decision made: 'tonight's the night', 'don't talk me out of it'",
-        r"\bive (?:made (?:my|the|a) decision|made up my mind|decided(?:\s*[.!,\n]|\s*$)|worked (?:it all|everything|it) out)|\bmy mind(?:s| is) made up\b|\b(?:tonight|today|tomorrow|this|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:s| is) the (?:night|day)\b|\bthis is it(?: for me)?(?:\s*[.!,\n]|\s*$)|\b(?:talk|talking) me (?:out of it|down)\b|\b(?:no ?one|nobody)(?:s| is)? (?:going to|gonna|can|will) stop me\b|\b(?:so|or|because) (?:they|nobody|no ?one|anyone) (?:would|wouldnt|could|couldnt|will|wont|cant) stop me\b|\b(?:its|it is) time (?:for me )?to go\b|\b(?:its|it is) time(?:\s*[.!\n]|\s*$)|\bmy time (?:is up|has come)\b|\b(?:dont|do not) (?:try (?:and |to )?)?stop me\b|\b(?:anyone|anybody|nobody|no ?one|you|them|people) to (?:stop|save|find) me\b|\b(?:stop|save|find|talk) me\b[^.!?\n]{0,12}\bthis time\b|\b(?:picked|chosen|chose|found) (?:the|a|my) (?:spot|place|date|day|bridge|time)\b|\bone way(?: ticket)?(?:\s*[.!,\n]|\s*$)|\bgoing deep(?:er)? this time\b|\b(?:im|i am) not (?:scared|afraid|frightened) (?:any ?more|now|of dying)\b|\bmade (?:my )?peace(?: with (?:it|that|everything|my decision|dying|what im (?:doing|about to do)))?(?:\s*[.!,\n]|\s*$)|\b(?:and|then) thats it\b|\bthats it (?:for me|then)\b|\bthat(?:s| will be|ll be) the end\b|\b(?:it to be|it will be|itll be|its|is) enough this time\b|\bworks? this time\b|\b(?:finish|end) it (?:all )?(?:tonight|now|for good)\b|\b(?:going to|gonna) finish it\b|\bget it over with\b|\b(?:please )?(?:dont|do not) (?:call|ring|phone|send|get) (?:anyone|anybody|an ambulance|999|911|help|the police)\b|\b(?:dont|do not) want (?:any )?help\b|\bready to go(?:\s*[.!,\n]|\s*$)",
+        r"\bive (?:made (?:my|the|a) decision|made up my mind|decided(?:\s*[.!,\n]|\s*$)|worked (?:it all|everything|it) out)|\bmy mind(?:s| is) made up\b|\b(?:tonight|today|tomorrow|this|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:s| is) the (?:night|day)\b|\bthis is it(?: for me)?(?:\s*[.!,\n]|\s*$)|\b(?:talk|talking) me (?:out of it|down)\b|\b(?:no ?one|nobody)(?:s| is)? (?:going to|gonna|can|will) stop me\b|\b(?:so|or|because) (?:they|nobody|no ?one|anyone) (?:would|wouldnt|could|couldnt|will|wont|cant) stop me\b|\b(?:its|it is) time (?:for me )?to go\b|\b(?:its|it is) time(?:\s*[.!\n]|\s*$)|\bmy time (?:is up|has come)\b|\b(?:dont|do not) (?:try (?:and |to )?)?stop me\b|\b(?:anyone|anybody|nobody|no ?one|you|them|people) to (?:stop|save|find) me\b|\b(?:stop|save|find|talk) me\b[^.!?\n]{0,12}\bthis time\b|\b(?:picked|chosen|chose|found|set) (?:the|a|my) (?:spot|place|date|day|bridge|time)\b|\bone way(?: ticket)?(?:\s*[.!,\n]|\s*$)|\bgoing deep(?:er)? this time\b|\b(?:im|i am) not (?:scared|afraid|frightened) (?:any ?more|now|of dying)\b|\bmade (?:my )?peace(?: with (?:it|that|everything|my decision|dying|what im (?:doing|about to do)))?(?:\s*[.!,\n]|\s*$)|\b(?:and|then) thats it\b|\bthats it (?:for me|then)\b|\bthat(?:s| will be|ll be) the end\b|\b(?:it to be|it will be|itll be|its|is) enough this time\b|\bworks? this time\b|\b(?:finish|end) it (?:all )?(?:tonight|now|for good)\b|\b(?:going to|gonna) finish it\b|\bget it over with\b|\b(?:please )?(?:dont|do not) (?:call|ring|phone|send|get) (?:anyone|anybody|an ambulance|999|911|help|the police)\b|\b(?:dont|do not) want (?:any )?help\b|\bready to go(?:\s*[.!,\n]|\s*$)",
     )
-    .trigger(r"\b(?:call|ring|phone|send|get|help|peace|stop me|save me|find me|ive |im |i am |my mind|the night|the day|this is it|thats|that s|that will|thatll|enough this|work|talk(?:ing)? me|stop me|time|picked|chose|found|one way|going deep|finish it|end it|get it over|ready to go)")
+    .trigger(r"\b(?:call|ring|phone|send|get|help|peace|stop me|save me|find me|ive |im |i am |my mind|the night|the day|this is it|thats|that s|that will|thatll|enough this|work|talk(?:ing)? me|stop me|time|picked|chose|found|set|one way|going deep|finish it|end it|get it over|ready to go)")
     .guard(r"\b(?:buy|buying|bought|tattoo|haircut|holiday|job|quit|moving|marathon|skydiv\w*|bungee|wedding|propos\w*|degree|course|dye|piercing|gig|concert|party|match|exam|interview|date night|first date|were|we are|packed)\b")
     .not_negatable()
     .veto(UPBEAT)
-    .cue(),
+    .cue()
+    .support(plan_time!()),
     signal(
         "crisis.method",
         Level::Crisis,
@@ -307,7 +315,10 @@ pub const RULES: &[RuleDef] = &[
         // Only as a purpose or an act under way ("heading to the beach to
         // walk into the water", "im walking into the sea"): "thinking about
         // stepping in front of a train" is `high.thoughts`.
-        concat!(r"\b(?:to|im|i am|now|and|gonna)\s+", method!()),
+        concat!(
+            r"(?:\b(?:to|im|i am|now|and|gonna|then)\s+|(?:(?m:^)\s*|[.!?,]\s+))",
+            method!()
+        ),
     )
     .trigger(r"\b(?:jump|walk|step|throw|driv|crash|lie|lying)")
     .guard(r"\b(?:swim\w*|holiday|dip|paddl\w*|bungee|parachute|skydiv\w*|charity|sponsored|dare|lol|haha|for fun|surf\w*|diving|dive|kids?|dog|puddle|pool|shallow|cold water|wild swim\w*|ice bath|beach day|sunbath\w*|road safety|careful|nearly|almost|accident\w*|dream)\b")
@@ -323,7 +334,7 @@ pub const RULES: &[RuleDef] = &[
             r"|rope|ligature|blades?)\b",
             r"|\b(?:",
             drugs!(),
-            r"|rope|noose|ligature|blades?|razors?|gun|shotgun|pistol|knife)\b[^.!?\n]{0,30}\b(?:counted out|lined up|laid out|in front of me|next to me|beside me|ready|in my hand|tied|saved up|stockpiled|hoarded|collected)\b",
+            r"|rope|noose|ligature|blades?|razors?|gun|shotgun|pistol|knife)s?\b[^.!?\n]{0,30}\b(?:counted out|lined up|laid out|in front of me|next to me|beside me|ready|in my hand|tied|saved up|stockpiled|hoarded|collected)\b",
             r"|\b(?:tied|made|bought) (?:a |the )?(?:noose|rope|ligature)\b",
             r"|\btied (?:a |the |my |it |something )?(?:\w+ ){0,3}?(?:to|round|around|from|over|onto) (?:the |a |my )?(?:banister|bannister|stair ?rail|beam|loft|hatch|rail|door ?frame|door(?: handle)?|handle|hook|pipe|tree|curtain rail|bed ?frame|wardrobe)\b",
             r"|\b(?:it|the \w+|a \w+|cord|belt|rope|ligature|scarf)\b[^.!?\n]{0,15}\b(?:round|around) my neck\b",
@@ -340,20 +351,21 @@ pub const RULES: &[RuleDef] = &[
             r")\b",
             r"|\bbought (?:\w+ ){0,2}(?:pills|paracetamol|tablets|painkillers|co-?codamol|sleeping pills) (?:from|in|at) (?:different|several|\w+ different|a few|multiple|two|three|four|lots of) (?:shops|pharmacies|chemists|places|supermarkets)\b",
             r"|\b(?:lined|laid|counted) (?:them|the pills|the tablets|my pills|my tablets) (?:all )?(?:out|up)\b",
+            r"|\b(?:hung|put|fixed|tied|set) (?:up )?(?:the|a|my) (?:rope|noose|ligature|belt)(?: up)? (?:in|from|on|to|over)\b",
         ),
     )
     .trigger(concat!(r"\b(?:plan|method|belt|cord|hanging|hose|exhaust|neck|with|locked|count|saved|saving|stockpil|hoard|collect|enough|rope|noose|ligature|blade|razor|gun|shotgun|pistol|knife|tied|the means|lined|laid|bought|", drugs!(), ")"))
-    .guard(r"\b(?:collection|collect|pharmacy|chemist|prescription ready|pick(?:ed)? up|dosette|pill organi[sz]er|weekly box|for the week|not enough|camping|climbing|boat|washing line|dog lead|shav\w*|cooking|chopping|kitchen|dinner|travel\w*|holiday|abroad|range|clay|shoot\w*|hunting|season|carving|whittl\w*|review|appointment|gp|doctor|hospital|ward|nurse|how to|knots?|sailing|scouts?|halloween|history|lynch\w*|necklace|chain|lanyard|headphones|pendant|medal|garland|lei|cold|warm|cosy|cozy)\b"),
+    .guard(r"\b(?:swing|hammock|tyre|punch ?bag|boxing|decorations|fairy lights|bunting|collection|collect|pharmacy|pharmacist|chemist|prescription ready|pick(?:ed)? up|dosette|pill organi[sz]er|weekly box|for the week|not enough|camping|climbing|boat|washing line|dog lead|shav\w*|cooking|chopping|kitchen|dinner|travel\w*|holiday|abroad|range|clay|shoot\w*|hunting|season|carving|whittl\w*|review|appointment|gp|doctor|hospital|ward|nurse|how to|knots?|sailing|scouts?|halloween|history|lynch\w*|necklace|chain|lanyard|headphones|pendant|medal|garland|lei|cold|warm|cosy|cozy)\b"),
     signal(
         "crisis.means-cue",
         Level::Crisis,
         "has means or a ligature point to hand (a gun out, 'got everything I need', a car in the garage)",
-        r"\b(?:got|have|bought|found|collected|got hold of|sorted)\s+(?:everything|all|what) i need\b|\bgot everything (?:ready|sorted)\b|\b(?:its|everythings|everything is|it is|its all|everything s) (?:all )?(?:ready|sorted|in place|set|planned|arranged|in (?:my|the) (?:bag|rucksack|drawer|wardrobe|car|room|glovebox))\b|\b(?:the )?(?:rope|pills|tablets|blades?|razors?|gun)(?:s| is| are)? in (?:my|the) (?:\w+ )?(?:wardrobe|drawer|bag|rucksack|car|room|pocket)\b|\b(?:the |my )?(?:pills|tablets|meds)(?:s| is| are)? (?:on|next to|by|beside) (?:my|the) (?:bedside (?:table|cabinet)|bed|pillow|desk)\b|\b(?:got|loaded|load|loading|holding|took|taken|taking) (?:out )?(?:my |his |her |my dads |dads |the |a )?(?:gun|shotgun|rifle|pistol)(?: out)?\b|\b(?:got|have|bought|found) (?:a|the|my|some) (?:blade|razor|rope|noose|ligature|helium|charcoal|exit bag|tablets|pills)\b|\bbought (?:\w+ ){0,3}?(?:packs?|packets?|boxes|bottles?|loads|lots) of (?:\w+ )?(?:paracetamol|painkillers|pills|tablets|co-?codamol|codeine|ibuprofen|aspirin|sleeping pills)\b|\b(?:got|have|bought|collected|gathered)\b[^.!?\n]{0,25}\ball (?:of )?my (?:\w+ )?(?:pills|tablets|meds|medication|painkillers|sleeping pills)\b|\b(?:got|have|bought|saved|collected)\s+(?:\w+ )?\d{2,} (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|co-?codamol|codeine|tramadol|sleeping pills)\b|\b(?:im|i am|sat|sitting|lying|laying|here|in the bath|in bed|in my room|in the bathroom|in (?:my|the) car|locked (?:\w+ )?in)\b[^.!?\n]{0,30}\bwith (?:a|the|my|his|her|all my|all the|all of my) (?:\w+ )?(?:razor|blade|knife|rope|noose|gun|hose(?:pipe)?|charcoal|bbq|barbecue|pills|tablets|meds)\b|\bive tied it\b|\b(?:turned|left|put|switched) (?:the |all the )?gas (?:on|taps on)\b|\b(?:in|inside) (?:the|my) car in (?:the|my) garage\b|\bengine running in (?:the|a|my) (?:closed |shut )?garage\b|\bhose(?:pipe)? (?:from|to|into|through|on|onto) the exhaust\b|\b(?:lit|burning) (?:a |the )?(?:bbq|barbecue|charcoal) in (?:the|my) (?:room|car|tent|bedroom|flat|bathroom)\b",
+        r"\b(?:got|have|bought|found|collected|got hold of|sorted)\s+(?:everything|all|what) i need\b|\b(?:got|have) everything (?:ready|sorted|planned)\b|\b(?:its|everythings|everything is|it is|its all|everything s) (?:all )?(?:ready|sorted|in place|set|planned|arranged|in (?:my|the) (?:bag|rucksack|drawer|wardrobe|car|room|glovebox))\b|\b(?:the )?(?:rope|pills|tablets|blades?|razors?|gun|hose(?:pipe)?|ligature|noose)(?:s| is| are)? in (?:my|the) (?:\w+ )?(?:wardrobe|drawer|bag|rucksack|car|room|pocket|shed|garage|loft|attic|boot|glovebox)\b|\b(?:the |my )?(?:pills|tablets|meds)(?:s| is| are)? (?:on|next to|by|beside) (?:my|the) (?:bedside (?:table|cabinet)|bed|pillow|desk)\b|\b(?:got|loaded|load|loading|holding|took|taken|taking) (?:out )?(?:my |his |her |my dads |dads |the |a )?(?:gun|shotgun|rifle|pistol)(?: out)?\b|\b(?:got|have|bought|found) (?:a|the|my|some) (?:blade|razor|rope|noose|ligature|helium|charcoal|exit bag|tablets|pills)\b|\bbought (?:\w+ ){0,3}?(?:packs?|packets?|boxes|bottles?|loads|lots) of (?:\w+ )?(?:paracetamol|painkillers|pills|tablets|co-?codamol|codeine|ibuprofen|aspirin|sleeping pills)\b|\b(?:got|have|bought|collected|gathered)\b[^.!?\n]{0,25}\ball (?:of )?my (?:\w+ )?(?:pills|tablets|meds|medication|painkillers|sleeping pills)\b|\b(?:got|have|bought|saved|collected)\s+(?:\w+ )?\d{2,} (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|co-?codamol|codeine|tramadol|sleeping pills)\b|\b(?:im|i am|sat|sitting|lying|laying|here|in the bath|in bed|in my room|in the bathroom|in (?:my|the) car|locked (?:\w+ )?in)\b[^.!?\n]{0,30}\bwith (?:a|the|my|his|her|all my|all the|all of my) (?:\w+ )?(?:razor|blade|knife|rope|noose|gun|hose(?:pipe)?|charcoal|bbq|barbecue|pills|tablets|meds)\b|\bive tied it\b|\b(?:turned|left|put|switched) (?:the |all the )?gas (?:on|taps on)\b|\b(?:in|inside) (?:the|my) car in (?:the|my) garage\b|\bengine running in (?:the|a|my) (?:closed |shut )?garage\b|\bhose(?:pipe)? (?:from|to|into|through|on|onto) the exhaust\b|\b(?:lit|burning) (?:a |the )?(?:bbq|barbecue|charcoal) in (?:the|my) (?:room|car|tent|bedroom|flat|bathroom)\b",
     )
     .trigger(concat!(r"\b(?:i need|everything|ready|sorted|set|arranged|in place|planned|in my |in the |gas|with |rope|blade|razor|gun|shotgun|rifle|pistol|noose|ligature|helium|charcoal|exit bag|knife|hose|bbq|barbecue|tied|garage|", drugs!(), ")"))
     .guard(r"\b(?:cooking|chopping|kitchen|craft|stanley|knife set|hobby|model|diy|kit|bread|butter|fork|camping|climbing|boat|clay|shoot(?:ing)? (?:range|club|season)|hunting|range|cleaning|mechanic|fixing|repair|mot|tyres?|holiday|packing|trip|festival|gym|lunch|shopping|hair|shav\w*|party|recipe|baking|cake|uni|school|new (?:flat|house|job)|for (?:the|my|a|our) (?:\w+ )?(?:trip|party|holiday|week|course|exam|move|wedding))\b")
     .cue()
-    .support(r"\btonight\b|\bright now\b|\b(?:shut|closed|sealed|taped) (?:up )?(?:all )?(?:the )?(?:windows|doors|vents|door)\b|\bengine (?:is )?(?:running|on)\b|\bdoor (?:is )?(?:pulled )?(?:down|shut|closed)\b|\bfumes\b|\bready to go\b|\b(?:sat|sitting) here (?:with|looking at) it\b"),
+    .support(concat!(plan_time!(), r"|\bwhere (?:nobody|no ?one) (?:will|can|would) find me\b|\btonight\b|\bright now\b|\b(?:shut|closed|sealed|taped) (?:up )?(?:all )?(?:the )?(?:windows|doors|vents|door)\b|\bengine (?:is )?(?:running|on)\b|\bdoor (?:is )?(?:pulled )?(?:down|shut|closed)\b|\bfumes\b|\bready to go\b|\b(?:sat|sitting) here (?:with|looking at) it\b")),
     // ---- crisis: acts ---------------------------------------------------
     signal(
         "crisis.act-done",
@@ -378,7 +390,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:finished|taken|took|swallow|neck|down|had|inject|drank|drunk|used|overdos|od|cut|slit)")
-    .guard(r"\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged"),
+    .guard(r"\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
     signal(
         "crisis.bleeding",
         Level::Crisis,
@@ -393,17 +405,17 @@ pub const RULES: &[RuleDef] = &[
         "crisis.place",
         Level::Crisis,
         "is at or heading to a bridge, railway, cliff, roof or ledge",
-        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|drove|went|gone|got|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
     )
     .trigger(r"\b(?:bridge|footbridge|flyover|viaduct|rail|train tracks|tracks|level crossing|platform|cliff|crags|roof|top floor|ledge|multi|car park|river|canal|reservoir|quarry|pier|harbour|dock|marina|sea wall|seafront|motorway|dual carriageway|balcony|wait)")
-    .guard(r"\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
+    .guard(r"\b(?:traffic|jam|queue|bus|taxi|uber|commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
     .cue()
     .support(PLACE_SUPPORT),
     signal(
         "crisis.place-danger",
         Level::Crisis,
         "is on a ledge, on the tracks or at the edge of a drop",
-        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of)\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of|railings?(?:\s*[.!?,\n]|\s*$)|edge(?:\s*[.!?,\n]|\s*$| at| here| now))\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b",
     )
     .trigger(r"\b(?:tracks|railway line|rail line|level crossing|ledge|parapet|edge|wall of|railing|side of|wrong side)")
     .guard(r"\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|holiday|trip|hik\w*|fishing|work|office|roofer|roofing|gutter|scaffold\w*|selfie|tourist|picnic|lunch|party|drinks|made it|celebrat\w*|in a good way|proud|lovely|beautiful|reading|book|cuppa|coffee|tea|lol|haha)\b|!!"),
@@ -415,7 +427,7 @@ pub const RULES: &[RuleDef] = &[
         r"\bthis (?:is|will be) (?:my|the) (?:last|final) (?:post|message|goodbye|time (?:im|i am|ill be) (?:posting|writing|here|on here))\b|(?:(?m:^)\s*|[.!?]\s+)(?:my )?(?:final|last) (?:post|message)(?: (?:here|on here|ever|from me))?(?:\s*[.!\n]|\s*$)|\b(?:the )?last time (?:youll|you will|anyone will|you all will) (?:hear from|see|read) me\b|\bthe last time ill (?:ever )?(?:log on|log in|post|be on here|write|have to (?:feel|deal)|feel)\b|\b(?:this is|this will be|thatll be|that will be) the last time i (?:post|write|log on|am on here|ever post)\b|\bby the time (?:you|anyone|someone|they|people) (?:read|reads|see|sees|find|finds) this\b|\bthe last thing (?:ill|i will) ever (?:write|post|say|do|type)\b|\b(?:writing|posting|saying) (?:this )?for the (?:last|final) time\b|\b(?:wont|will not|wouldnt|dont think ill|dont think i will|dont think id|not going to) be (?:around|here|alive|with you) (?:much longer|for much longer|for long|anymore|any more|after (?:tonight|today|this|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|by (?:tomorrow|morning|the weekend|the end of (?:the|this) week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|in (?:an|a few|\d+) (?:hours?|days?|minutes?)|an hour from now|tomorrow|to see)\b|\b(?:wont|will not) be (?:here|around) to\b|\b(?:wont|will not|not going to) be (?:posting|writing|on here|logging on|back)(?: here| on here)? (?:again|any ?more)\b|\bits been (?:nice|lovely|good|an honour) knowing (?:you|everyone|you all)\b|\b(?:goodbye|bye) (?:forever|for good|for the last time|cruel world)\b|(?:\b(?:ive|i have|i|im|i am)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:just )?(?:written|wrote|left|finished|writing|finishing) (?:my |a |the )?suicide (?:notes?|letters?)\b|\b(?:my |the |a )?suicide (?:note|letter)s? (?:is |are |s )?(?:written|done|finished|ready|on my|in (?:an|the|my))\b|\bthis is goodbye\b|\b(?:this is|here is|heres) (?:my|a) (?:suicide note|goodbye (?:note|letter|message)|last message)\b|\bi(?:ll| will)(?: probably| definitely)? be dead (?:by|before|in|soon|tonight|tomorrow)\b|\bsee you (?:all )?(?:on the other side|in (?:the )?next life)\b|\bi(?:ll| will)\s+(?:finally |soon )?(?:be (?:with|seeing)|see|join) (?:my )?(?:\w+ )?(?:nan|nanna|gran|granny|grandad|grandma|mum|mom|dad|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie) (?:again|soon|in heaven|on the other side|tonight)\b|\b(?:is|will be|itll be|it will be) my last (?:day|night|birthday|christmas|weekend),? (?:full stop|period|ever|alive|on (?:this )?earth)\b|\b(?:its|this is|tonight is|today is|tonights|todays) my last (?:night|day)(?:\s*[.!,\n]|\s*$| on earth| alive| ever)|\b(?:decided|decision) (?:that )?(?:it|this|itll|it will|its|this will)(?: be| is)? my last\b|\b(?:please )?(?:dont|do not) (?:try (?:and |to )?)?(?:come )?(?:look(?:ing)? for|find|search for|come after) me\b",
     )
     .trigger(r"\b(?:this is|here is|heres|last|final|for the last|by the time|be posting|be writing|be on here|be logging|be back|be around|be here|be alive|be with|be seeing|be dead|knowing|goodbye|bye|suicide|see you|look|find|search|come after|this is goodbye|ill|i will|here to|around to)")
-    .guard(r"\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
+    .guard(r"\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|detox|for a (?:month|week|fortnight)|see you (?:all )?(?:in|on|next|soon)|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
     .not_negatable()
     .any_time(),
     signal(
@@ -447,7 +459,7 @@ pub const RULES: &[RuleDef] = &[
         "someone else intends to end their life",
         concat!(
             third!(),
-            r"[^.!?\n]{0,90}?\b(?:(?:is |s |was )?(?:going to|gonna|about to|plans? to|planning to|threatening to|threatened to|will)|(?:said|says|saying|told me|telling me|texted|texting|messaged|messaging|posted|rang me|phoned me|called me|threatened|threatening|keeps saying)[^.!?\n]{0,30}?\b(?:she|he|they)(?:ll| will| would| is going to| are going to| was going to| were going to|s going to|re going to|s gonna| is gonna| gonna|s about to| is about to| was about to))\s+(?:\w+ )?(?:kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) (?:own )?life|end it(?: all)?|take (?:his|her|their) (?:own )?life|hang (?:him|her|them)self|top (?:him|her|them)self|jump(?: off| from| in front of|\s*[.!?,\n]|\s*$)|overdose|od\b|unalive|drive (?:it |the car |his car |her car |their car |the van )?(?:into|off)|walk into|step in front of|throw (?:him|her|them)sel(?:f|ves)|take (?:all|every one) of (?:his|her|their)|take (?:all )?(?:his|her|their) (?:pills|tablets|meds))",
+            r"[^.!?\n]{0,90}?\b(?:(?:is |s |was )?(?:going to|gonna|about to|plans? to|planning to|threatening to|threatened to|will)|(?:said|says|saying|told me|telling me|texted|texting|messaged|messaging|posted|rang me|phoned me|called me|threatened|threatening|keeps saying)[^.!?\n]{0,30}?\b(?:she|he|they)(?:ll| will| would| is going to| are going to| was going to| were going to|s going to|re going to|s gonna| is gonna| gonna|s about to| is about to| was about to))\s+(?:\w+ )?(?:kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) (?:own )?life|end it(?: all)?|take (?:his|her|their) (?:own )?life|hang (?:him|her|them)self|top (?:him|her|them)self|jump(?: off| from| in front of| and| then| now| tonight|\s*[.!?,\n]|\s*$)|overdose|od\b|unalive|drive (?:it |the car |his car |her car |their car |the van )?(?:into|off)|walk into|step in front of|throw (?:him|her|them)sel(?:f|ves)|take (?:all|every one) of (?:his|her|their)|take (?:all )?(?:his|her|their) (?:pills|tablets|meds))",
             r"|(?:",
             third!(),
             r"[^.!?\n]{0,60}?\b|\b)(?:shes|hes|theyre|she is|he is|they are) (?:walking|going|heading|driving|on (?:her|his|their) way) (?:into|to|off|towards|in front of) (?:the |a )?(?:\w+ )?(?:sea|river|bridge|cliffs?|railway|tracks|train|canal|roof|car park|motorway|quarry|lake|reservoir)\b",
@@ -470,7 +482,7 @@ pub const RULES: &[RuleDef] = &[
             third!(),
             r"|\b(?:he|she|they))\s+(?:is|are|s|re|was) (?:now |still |just )?(?:unconscious|not breathing|unresponsive|barely breathing|turning blue|fitting|not waking up)\b|(?:",
             third!(),
-            r"|\b(?:he|she|they))\s+(?:is|are|s|re) (?:outside |out |up |still |now )?(?:on|at|standing on|sitting on|up on) (?:the |a )?(?:edge of (?:the |a )?)?(?:bridge|roof|ledge|tracks|railway|cliff|cliffs|top floor|multi ?storey)\b",
+            r"|\b(?:he|she|they))\s+(?:is|are|s|re) (?:outside |out |up |still |now )?(?:on|at|standing on|sitting on|up on) (?:the |a )?(?:edge of (?:the |a )?)?(?:bridge|roof|ledge|(?:train |railway )?tracks|railway|cliff|cliffs|top floor|multi ?storey)\b",
             r"|\b(?:said|saying|says|told me|texted|messaged|rang|phoned|called)\b[^.!?\n]{0,30}?\b(?:shes|hes|theyve|she has|he has|they have|she|he|they) (?:just |already )?(?:taken|took|swallowed|injected|downed) (?:all|every one|the lot)\b",
             r"|(?:",
             third!(),
@@ -487,15 +499,20 @@ pub const RULES: &[RuleDef] = &[
         concat!(
             r"(?:",
             third!(),
-            r"|\b(?:he|she|they))[^.!?\n]{0,40}?\b(?:sent|sending|texted|texting|messaged|messaging|rang|phoned|called|posted|posting|put|wrote|typed|left|said|says|saying)\b[^.!?\n]{0,60}?\b(?:goodbye|bye|sorry (?:for everything|to everyone)|sorry(?: everyone)?(?:\s*[.!?,\n\x22]|\s*$)|love you|loves? (?:you|us|me|them)|(?:hes|shes|theyre|im) (?:so )?sorry\b|(?:hes|shes|theyre|im) \x22?done|\x22done\x22|sorted (?:his|her|their) affairs|(?:wont|will not) be (?:a burden|around|here)|(?:not|never) coming (?:back|home)|(?:a |the )?(?:photo|pic|picture|video|snap|selfie|screenshot) (?:of|from) (?:the |a |his |her |their )?(?:top of (?:the |a )?)?(?:\w+ )?(?:railway|tracks|train|bridge|roof|cliffs?|edge|river|pills|tablets|wrists?|arms?|blood|ledge|multi ?storey|car park|top floor)|(?:a |his |her |their )?(?:suicide )?(?:note|letter)s?)\b",
+            r"|\b(?:he|she|they)|\b(?:someone|somebody) (?:in|on|from) (?:our|my|the|this) \w+)[^.!?\n]{0,40}?\b(?:sent|sending|texted|texting|messaged|messaging|rang|rung|ringing|phoned|called|posted|posting|put|wrote|typed|left|said|says|saying)\b[^.!?\n]{0,60}?\b(?:goodbye|bye|sorry (?:for everything|to everyone)|sorry(?: everyone)?(?:\s*[.!?,\n\x22]|\s*$)|love you|loves? (?:you|us|me|them)|(?:hes|shes|theyre|im) (?:so )?sorry\b|(?:hes|shes|theyre|im) \x22?done|\x22done\x22|sorted (?:his|her|their) affairs|(?:wont|will not) be (?:a burden|around|here)|(?:not|never) coming (?:back|home)|for good|see you on the other side|(?:a |the )?(?:photo|pic|picture|video|snap|selfie|screenshot) (?:of|from) (?:the |a |his |her |their )?(?:top of (?:the |a )?)?(?:\w+ ){0,3}?(?:railway|tracks|train|bridge|roof|cliffs?|edge|river|pills|tablets|wrists?|arms?|blood|ledge|multi ?storey|car park|top floor)|(?:a |his |her |their )?(?:suicide )?(?:note|letter)s?)\b",
         ),
     )
-    .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
+    .trigger(concat!(r"\b(?:he|she|they|someone|somebody|", someone!(), ")"))
     .guard(r"\b(?:years ago|last year|died|passed away|funeral|holiday|moving|new job|wedding|birthday)\b")
     .not_negatable()
-    .veto(UPBEAT)
+    // Not all of `UPBEAT`: "night all" and "see you on the other side" are
+    // what a friend's goodbye says.
+    .veto(r"\b(?:doing (?:so |much |a lot |really )*(?:better|well|great)|got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|(?:just )?kidding|jk|lol|lmao|haha)\b")
     .cue()
-    .support(unreachable_cue!()),
+    .support(concat!(
+        unreachable_cue!(),
+        r"|\bfrom (?:the |a )?(?:\w+ ){0,2}?(?:bridge|viaduct|cliffs?|roof|tracks|railway|station|platform|beach|river|car park|motorway)\b"
+    )),
     signal(
         "crisis.third-party-signs",
         Level::Crisis,
@@ -511,7 +528,7 @@ pub const RULES: &[RuleDef] = &[
             drugs!(),
             r"\b|(?:",
             third!(),
-            r"|\b(?:he|she|they))\s+(?:has |have |s |ve )?(?:went|gone|left|driven|drove|walked) (?:off |out )?with (?:a|the|some|his|her|their) (?:rope|knife|blades?|razor|gun|pills|tablets)\b|\b(?:taken|took|taking) (?:all )?(?:his|her|their) (?:pills|tablets|meds|rope|knife|gun|shotgun) with (?:him|her|them)\b|\b(?:left|leaving) (?:his|her|their) (?:phone|wallet|keys)\b|\b(?:a|his|her|their) (?:suicide )?(?:note|letter) (?:to|for) (?:his|her|their|us|me|the family|everyone)\b|\b(?:photo|pic|picture) of (?:his|her|their) (?:wrists?|arms?|cuts|legs?)\b|\bhasnt come out of (?:his|her|their) room\b|\b(?:razors?|blades?|knife|knives|pills|tablets|rope|belt)(?: is| are|s)? missing\b|\b(?:shes|hes|theyve|she has|he has|they have|she|he|they) (?:just )?(?:taken|took|swallowed|had) (?:something|some pills|pills|tablets|some tablets)\b|\b(?:he|she|they)\s+(?:has |s |have |ve )?left (?:a|his|her|their) (?:suicide )?(?:note|letter)\b|\bblood (?:under|on|behind|coming from|seeping (?:from|under)) the (?:bathroom )?door\b",
+            r"|\b(?:he|she|they))\s+(?:has |have |s |ve )?(?:went|gone|left|driven|drove|walked) (?:off |out |the house |home |the flat |in the car )?with (?:a|the|some|his|her|their) (?:rope|knife|blades?|razor|gun|pills|tablets)\b|\b(?:taken|took|taking) (?:all )?(?:his|her|their) (?:pills|tablets|meds|rope|knife|gun|shotgun) with (?:him|her|them)\b|\b(?:left|leaving) (?:his|her|their) (?:phone|wallet|keys)\b|\b(?:a|his|her|their) (?:suicide )?(?:note|letter) (?:to|for) (?:his|her|their|us|me|the family|everyone)\b|\b(?:photo|pic|picture) of (?:his|her|their) (?:wrists?|arms?|cuts|legs?)\b|\bhasnt come out of (?:his|her|their) room\b|\b(?:razors?|blades?|knife|knives|pills|tablets|rope|belt)(?: is| are|s)? missing\b|\b(?:shes|hes|theyve|she has|he has|they have|she|he|they) (?:just )?(?:taken|took|swallowed|had) (?:something|some pills|pills|tablets|some tablets)\b|\b(?:he|she|they)\s+(?:has |s |have |ve )?left (?:a|his|her|their) (?:suicide )?(?:note|letter)\b|\bblood (?:under|on|behind|coming from|seeping (?:from|under)) the (?:bathroom )?door\b|\b(?:he|she|they)(?:s| has| have|ve) (?:done|taken|swallowed|had) something (?:stupid|silly|bad|dangerous)\b|\bcovered in blood\b",
         ),
     )
     .trigger(concat!(r"\b(?:razor|blade|knife|knives|pills|tablets|rope|belt|empty|he|she|they|his|her|their|photo|pic|hasnt come out|blood|note|letter|", someone!(), ")"))
@@ -567,7 +584,7 @@ pub const RULES: &[RuleDef] = &[
     )
     .trigger(r"\b(?:suicid|sewer|kms|unalive|thoughts of)")
     .veto(r"\bfor (?:my|a|our) (?:research|essay|dissertation|assignment|study|course|project|module)\b")
-    .guard(r"\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b"),
+    .guard(r"\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b|\b(?:support|help|helping|supporting) (?:someone|somebody|a friend|people|others)\b|\b(?:ask|asking) (?:someone|somebody|a friend|them|people)\b|\bif (?:theyre|they are|hes|shes|someone is|someones) (?:feeling )?suicidal\b"),
     signal(
         "high.thoughts",
         Level::High,
@@ -649,7 +666,7 @@ pub const RULES: &[RuleDef] = &[
         "high.attempt",
         Level::High,
         "says they tried to end their life",
-        concat!(first_person!(), intens!(), r"(?:tried|attempted|tried to|attempted to)\s+(?:to )?(?:", self_kill!(), r"|suicide)", r"|\b(?:overdosed|od(?:d|ed)|took an overdose|i attempted|i tried)\b[^.!?\n]{0,30}\b(?:last (?:week|month|night)|(?:a few|two|three|\d+) (?:days|weeks) ago|recently)\b"),
+        concat!(first_person!(), intens!(), r"(?:tried|attempted|tried to|attempted to)\s+(?:to )?(?:", self_kill!(), r"|suicide|overdose|od\b)", r"|\b(?:overdosed|od(?:d|ed)|took an overdose|i attempted|i tried)\b[^.!?\n]{0,30}\b(?:last (?:week|month|night)|(?:a few|two|three|\d+) (?:days|weeks) ago|recently)\b"),
     )
     .trigger(r"\b(?:tried|attempt|overdosed|od|took an overdose)")
     .guard(r"\b(?:before|previously|once|years? ago|months ago|in (?:19|20)\d\d|when i was|as a (?:teen|teenager|kid|child)|survivor|survived)\b"),
@@ -672,9 +689,10 @@ pub const RULES: &[RuleDef] = &[
         "high.unsafe",
         Level::High,
         "says they are not safe from themselves",
-        r"\b(?:(?:im|i am|i feel|feeling)\s+(?:really |very |so )?(?:not |un)safe|(?:i dont|i do not|dont|do not|not) feel(?:ing)? (?:very |really )?safe) (?:with|around|from) my ?self\b|\b(?:im|i am) not safe (?:tonight|right now|at the moment|rn|in my own head)\b|\b(?:dont|do not|cant|cannot) trust my ?self (?:tonight|right now|at the moment|rn|around|with|not to)\b|\b(?:cant|cannot|can not) (?:promise|guarantee|say) (?:that )?(?:i wont|i will not|im not going to|not to|i can stay safe|ill be safe|ill stay safe|i can keep my ?self safe)\b",
+        r"\b(?:(?:im|i am|i feel|feeling)\s+(?:really |very |so )?(?:not |un)safe|(?:i dont|i do not|dont|do not|not) feel(?:ing)? (?:very |really )?safe) (?:with|around|from) my ?self\b|\b(?:im|i am) not safe (?:tonight|right now|at the moment|rn|in my own head)\b|\b(?:dont|do not|cant|cannot) trust my ?self (?:tonight|right now|at the moment|rn|around|with|not to)\b|\b(?:a )?danger to my ?self\b|\b(?:scared|afraid|terrified|worried) (?:that )?(?:im going to|ill|i will|i might|im gonna) (?:actually )?(?:do it|go through with it|act on it|kill my ?self|hurt my ?self|end it)(?:\s*[.!?,\n]|\s*$| this time| tonight| now)|\b(?:cant|cannot) (?:promise|guarantee|say) (?:that )?ill (?:still )?be (?:here|alive|around)\b|\b(?:cant|cannot|can not|not able to|unable to) keep my ?self safe\b|\b(?:scared|afraid|frightened|terrified|worried) (?:of )?what (?:ill|i will|i might|im going to|i could) do(?: to my ?self)?(?: tonight| right now| rn)\b|\b(?:cant|cannot|can not) (?:promise|guarantee|say) (?:that )?(?:i wont|i will not|im not going to|not to|i can stay safe|ill be safe|ill stay safe|i can keep my ?self safe)\b",
     )
-    .trigger(r"\b(?:safe|unsafe|trust my|promise|guarantee|say)")
+    .trigger(r"\b(?:safe|unsafe|trust my|promise|guarantee|say|what (?:ill|i will|i might|im going to|i could) do|danger to|(?:scared|afraid|terrified|worried) (?:that )?(?:im|ill|i will|i might))")
+    .guard(r"\b(?:lol|haha|lmao|jk|spoilers?|if (?:he|she|they) (?:texts?|calls?|messages?|rings?)|(?:not|no|never) (?:a )?danger|strike|trains?|traffic|on time|late|work|shift|meeting|class)\b")
     .not_negatable(),
     // ---- high: self-harm ------------------------------------------------
     signal(
@@ -692,7 +710,7 @@ pub const RULES: &[RuleDef] = &[
             r"(?:again )?sh(?:ing|d|ed|-?ing)?\b",
             r"|",
             first_person!(),
-            r"(?:cut|shed|sh|self[- ]?harm(?:ed)?|selfharm(?:ed)?)\s+(?:again|last night|tonight|today|this morning|yesterday|earlier)\b",
+            r"(?:cut|shed|shd|sh|self[- ]?harm(?:ed)?|selfharm(?:ed)?)\s+(?:again|last night|tonight|today|this morning|yesterday|earlier)\b",
             r"|\b(?:scratch|scratched|scratching|pinch|pinched|pinching|bit|biting|bite|hit|hitting|punch|punched|punching|bang|banged|banging)\b[^.!?\n]{0,40}\b(?:till|until|so) (?:they|it|i|my \w+) (?:bleed|bled|bleeding|bruise|bruised|bruises|split|broke|saw stars)\b",
             r"|\b(?:hurt|hurting|hit|hitting|burn(?:t|ed|ing)?|cut(?:ting)?|scratch(?:ed|ing)?|bit|bite|biting|punch(?:ed|ing)?|bang(?:ed|ing)?|scald(?:ed|ing)?)\s+(?:my ?self|my (?:\w+ )?(?:arms?|wrists?|legs?|thighs?|skin|hands?|head|stomach|face|body|knuckles))(?:\s+\w+){0,5}? on purpose\b",
             r"|\bfresh (?:cuts|burns|wounds|scratches)\b",
@@ -702,7 +720,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:cut|self|harm|hurt|burn|scratch|hit|punch|bit|bang|head ?bang|smash|sh(?:ing|d|ed|-?ing)?\b|shed|pinch|on purpose|fresh|relaps|giving in|gave in|urge)")
-    .guard(r"\b(?:music|gig|metal|concert|mosh\w*|band)\b|\b(?:shaving|cooking|chopping|kitchen|paper|by accident|accidentally|gym|running|football|fell|falling|tripped|slipped|lifting|injury|sprain\w*|ankle|knee|hamstring|playing|laughing|oven|hob|kettle|sunburn\w*|onions?|veg|vegetables|grass|lawn|hedge|fabric|wood|costs|corners|class|carbs|sugar|cheese|cake|bread|meat|flowers|butcher|coupons?|cut(?:ting)? (?:my |the |his |her )?(?:own )?(?:hair|fringe|nails|fingernails|toenails|grass|lawn|hedge)|cut(?:ting)? (?:back|down|out|off)|hair ?cut|on (?:a|the|some) (?:glass|rock|fence|nail|wire|tin|can|knife|bike|pedal|bramble|thorn)s?)\b"),
+    .guard(r"\b(?:(?:she|he|they|someone|somebody|toddlers?|kids?|dog|cat|puppy) (?:bit|hit|punched|scratched|burnt|burned|kicked) (?:me|my)|music|gig|metal|concert|mosh\w*|band|(?:self[- ]?harm|sh) (?:urges?|thoughts|cravings) (?:are|is|were|have been|keep))\b|\b(?:shaving|cooking|chopping|kitchen|paper|by accident|accidentally|gym|running|football|fell|falling|tripped|slipped|lifting|injury|sprain\w*|ankle|knee|hamstring|playing|laughing|oven|hob|kettle|sunburn\w*|onions?|veg|vegetables|grass|lawn|hedge|fabric|wood|costs|corners|class|carbs|sugar|cheese|cake|bread|meat|flowers|butcher|coupons?|cut(?:ting)? (?:my |the |his |her )?(?:own )?(?:hair|fringe|nails|fingernails|toenails|grass|lawn|hedge)|cut(?:ting)? (?:back|down|out|off)|hair ?cut|on (?:a|the|some) (?:glass|rock|fence|nail|wire|tin|can|knife|bike|pedal|bramble|thorn)s?)\b"),
     signal(
         "high.self-harm-urge",
         Level::High,
@@ -720,14 +738,163 @@ pub const RULES: &[RuleDef] = &[
         "someone else is suicidal or self-harming",
         concat!(
             third!(),
-            r"[^.!?\n]{0,60}?\b(?:(?:wants?|wanted|wanting|keeps? saying (?:he|she|they) wants?|says (?:he|she|they) wants?) to (?:die|be dead|kill (?:him|her|them)sel(?:f|ves)|top (?:him|her|them)self|end (?:his|her|their) (?:own )?life|end it(?: all)?|unalive)|(?:thinking|thinks|thought|talking|talks|talked|going on|went on) (?:about|of) (?:suicide|killing (?:him|her|them)sel(?:f|ves)|ending (?:his|her|their) (?:own )?life|ending it|dying|wanting to die|taking (?:his|her|their) (?:own )?life|topping (?:him|her|them)self)|(?:is|s|has been|s been|been|feels|feeling|was) (?:really |very |so |actively )?suicidal|(?:is|s|has been|s been|been|started|keeps?) (?:self[- ]?harming|cutting(?: (?:him|her|them)sel(?:f|ves))?|hurting (?:him|her|them)sel(?:f|ves)|burning (?:him|her|them)sel(?:f|ves)|(?:scratching|cutting|burning|hitting) (?:his|her|their) (?:arms?|legs?|wrists?|skin|thighs?|stomach))|tried to (?:kill|end|take|hang|overdose)|threaten(?:s|ing|ed)? to (?:kill|end|hang|top|hurt) (?:him|her|them|his|their))",
+            r"[^.!?\n]{0,60}?\b(?:(?:wants?|wanted|wanting|keeps? saying (?:he|she|they) wants?|says (?:he|she|they) wants?) to (?:die|be dead|kill (?:him|her|them)sel(?:f|ves)|top (?:him|her|them)self|end (?:his|her|their) (?:own )?life|end it(?: all)?|unalive)|(?:thinking|thinks|thought|talking|talks|talked|going on|went on) (?:about|of) (?:suicide|killing (?:him|her|them)sel(?:f|ves)|ending (?:his|her|their) (?:own )?life|ending it|dying|wanting to die|taking (?:his|her|their) (?:own )?life|topping (?:him|her|them)self)|(?:is|s|has been|s been|been|feels|feeling|was) (?:really |very |so |actively )?suicidal|(?:is|s|has been|s been|been|started|keeps?) (?:self[- ]?harming|cutting(?: (?:him|her|them)sel(?:f|ves))?|hurting (?:him|her|them)sel(?:f|ves)|burning (?:him|her|them)sel(?:f|ves)|(?:scratching|cutting|burning|hitting) (?:his|her|their) (?:arms?|legs?|wrists?|skin|thighs?|stomach))|tried to (?:kill|end|take|hang|overdose)|threaten(?:s|ing|ed)? to (?:kill|end|hang|top|hurt) (?:him|her|them|his|their)|threaten(?:s|ing|ed)? suicide)",
             r"|\b(?:he|she|they)(?:s| is| has| have|ve| keeps?| was| had)?(?: been)?(?: really| always| constantly)? (?:talking|talks|talked|thinking|thinks|thought|going on|goes on|went on) (?:about|of) (?:suicide|killing (?:him|her|them)sel(?:f|ves)|ending (?:his|her|their) (?:own )?life|ending it|dying|wanting to die|taking (?:his|her|their) (?:own )?life|topping (?:him|her|them)self)\b",
             r"|\b(?:he|she|they) (?:says|said|told me|keeps saying|kept saying|texted|messaged) (?:that )?(?:he|she|they) (?:wants?|wanted) to (?:die|be dead|kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) life|end it)\b",
             r"|\b(?:he|she|they)(?:s| is| has been|s been| keeps?| was| started) (?:self[- ]?harming|cutting (?:him|her|them)sel(?:f|ves)|hurting (?:him|her|them)sel(?:f|ves))\b",
         ),
     )
     .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
-    .guard(r"\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|died|passed away|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair)\b"),
+    .guard(r"\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|died|passed away|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair|ending (?:it|things) with)\b"),
+    // ---- generalised: wishes, thoughts, acts, farewells -------------------
+    signal(
+        "high.death-wish",
+        Level::High,
+        "does not want to be alive, or wishes to die",
+        concat!(
+            r"\b(?:dont|do not) (?:really )?want to (?:be alive|exist|live(?: any ?more|\s*[.!?,\n]|\s*$)|be here any ?more|be on this earth|wake up any ?more)",
+            r"|\bwant(?:ed)? (?:it all|everything|my life|all of it|this life) to (?:end|be over|stop)\b",
+            r"|\bwant to (?:just )?stop (?:existing|living|breathing)\b",
+            r"|\b(?:wish|wishing|wished|pray|praying|prayed|hope|hoping|beg|begging)(?: for it)?\b[^.!?\n]{0,25}?\b(?:i (?:could|would|might) (?:just )?die|(?:that )?i (?:just )?die\b|i was dead|i were dead|(?:to |i )?(?:just )?die in my sleep|for death|death would (?:come|take me))\b|\bwish(?:ing)? to die\b",
+            r"|\b(?:give|would give) anything to (?:just )?(?:die|be dead|not wake up|not exist|stop existing)\b",
+            r"|\bi (?:actually|really|genuinely|properly) want (?:it|to die|to do it)(?:\s*[.!?,\n]|\s*$)",
+            r"|\bbetter off if i (?:just )?(?:killed my ?self|was dead|were dead|died|ended it)\b",
+            r"|\b(?:miss me|notice|care|happier|relieved|easier)\b[^.!?\n]{0,20}\bif i (?:just )?(?:killed my ?self|ended my (?:own )?life|took my (?:own )?life)\b",
+            r"|\bpart of me (?:\w+ )?wants? to (?:die|be dead|end it)\b",
+            r"|\b(?:life|living|my life)(?: is|s)? (?:not|isnt|aint|no longer) worth (?:living|it any ?more)\b",
+            r"|\b(?:going to|gonna|about to|scared ill|afraid ill|might|ill|i will) do something (?:stupid|silly|drastic|i cant take back)\b",
+            r"|\b(?:dont|do not|cant|cannot) see my ?self (?:being )?(?:still )?alive (?:next|by|in|much longer|for much longer|at)\b",
+            r"|\bwant(?:ed)? to (?:just )?(?:(?:jump|throw my ?self|step) (?:off|from) (?:the |a )?(?:\w+ )?(?:bridge|cliffs?|roof|building|car park|multi ?storey|ledge|window|balcony)|(?:jump|throw my ?self|step|walk|lie down) (?:in front of|under) (?:a |the )?(?:\w+ )?(?:train|bus|lorry|car|truck|traffic)|(?:drive|crash) (?:my car |the car )?(?:into|off) (?:a |the )?(?:\w+ )?(?:wall|tree|bridge|cliff|lorry|motorway))\b",
+            r"|\b(?:dont|do not) think (?:ill|i will|i can|im going to) (?:make it|survive|get|last) (?:through|to|till|until) (?:the night|tonight|tomorrow|morning|the morning)\b",
+        ),
+    )
+    .trigger(r"\b(?:worth|do something|see my|want(?:ed)? to (?:just )?(?:jump|throw|step|walk|lie|drive|crash)|(?:dont|do not) (?:really )?want to|want(?:ed)? (?:it all|everything|my life|all of it|this life|to (?:just )?stop)|wish|pray|hop(?:e|ing)|beg|give anything|better off if|think (?:ill|i will|i can|im going to)|if i|part of me|(?:actually|really|genuinely|properly) want)")
+    .guard(r"\b(?:(?:she|he|they|my \w+|mum|dad|ex) (?:\w+ )?(?:wish|wishes|wished|prays?|prayed|hopes?|hoped)|peacefully|old age|pizza|cake|hair|tattoo|text (?:him|her|them)|swim\w*|bungee|skydiv\w*|paddl\w*|dive|diving|pool|lol|lmao|haha|jk|joking|kidding|job|school|uni|office|party|meeting|class|house|town|city|country|relationship|marriage|film|movie|book|character|song|lyrics?|(?:die|died|dying) (?:of|from) (?:embarrassment|laughing|shame|boredom)|(?:ended|ending|end) (?:it|things) with|flu|covid|shift|deadline|die a (?:little|bit))\b|\b(?:dont|do not) want to live (?:like|with|in|there|here|at|near)\b"),
+    signal(
+        "high.thoughts-broad",
+        Level::High,
+        "has thoughts of suicide or of ending their life",
+        concat!(
+            r"\b(?:my|the|having|had|got|have|these|been having|im having|still having|sui|suicidal|dark) (?:sui|suicidal|suicide|kms) (?:thoughts|ideation|feelings|urges)\b|\bsui (?:thoughts|ideation|feelings|urges)\b|\b(?:suicidal|suicide|kms) (?:thoughts|ideation|feelings|urges) (?:are|is|have been|s been|keep|again|today|tonight|back|getting|won|winning|so|really)\b",
+            r"|\b(?:ive |i have |i |been |keep |kept |still |i keep |i still |ive been |i have been )",
+            intens!(),
+            r"(?:thought|thinking|think) (?:about|of) (?:actually )?(?:ending it|ending it all|ending (?:my|things)|killing my ?self|taking my (?:own )?life|suicide|not being here|making (?:that|it) happen|doing it|going through with it)\b",
+            r"|\b(?:thoughts|thinking) (?:of|about) (?:ending|taking) my (?:own )?life\b",
+            r"|\b(?:dying|death|suicide|killing my ?self|ending it|ending my life|to die)\b[^.!?\n]{0,25}\bthe only (?:way out|option|answer|solution|escape|way)\b|\bthe only (?:way out|option|answer|solution|escape) (?:is|left is) (?:to )?(?:die|death|dying|suicide|killing my ?self|ending it|to end it)\b",
+            r"|\b(?:brain|head|mind|voices?|thoughts)\b[^.!?\n]{0,20}\b(?:going|saying|telling me|screaming|repeating|whispering|chanting)\b[^.!?\n]{0,10}\bkill your ?self\b",
+        ),
+    )
+    .trigger(r"\b(?:sui|kms|(?:thoughts?|thinking|think) (?:about|of)|kill your|the only)")
+    .guard(r"\b(?:someone|friend|people|patients?|clients?|students?|his|her|their|how (?:do|can|to|should)|common|normal|symptoms?|your gp|talk to your|(?:ending|end) (?:it|things) with|course|training|article|research|awareness|prevention|survivor|documentar\w*|programme|podcast|video|lecture|webinar|young (?:men|women|people)|relationship|with (?:him|her|them)|breaking up|break up|lol|haha|game|film|book|character|quit\w*|job)\b"),
+    signal(
+        "high.third-party-wish",
+        Level::High,
+        "someone else wishes to die or thinks of ending their life",
+        concat!(
+            r"(?:",
+            third!(),
+            r"|\b(?:he|she|they))[^.!?\n]{0,60}?\b(?:thoughts? (?:of|about) (?:ending|taking) (?:his|her|their) (?:own )?life|(?:wishes|wished|wishing) (?:she|he|they) (?:was|were) dead|(?:screaming|shouting|crying|saying|says|said|told me|texted|keeps saying) (?:that )?(?:she|he|they) (?:wants?|wanted) to die)\b",
+            r"|\b(?:screaming|shouting|crying|saying|says|said|told me|texted|keeps saying|kept saying) (?:that )?(?:she|he|they) (?:wants?|wanted) to die\b",
+        ),
+    )
+    .trigger(r"\b(?:thoughts? (?:of|about) (?:ending|taking)|wish|wants? to die|wanted to die)")
+    .guard(r"\b(?:years ago|last year|in the (?:film|book|show|game)|character|lol|haha|phrase|expression|figure of speech|jok\w*|used to|dramatic|football|match|score)\b"),
+    signal(
+        "high.self-harm-broad",
+        Level::High,
+        "harms themselves on purpose (burns, bites, carving, starving, stopping medication)",
+        concat!(
+            first_person!(),
+            r"(?:carv(?:ed|ing)|slic(?:ed|ing)|goug(?:ed|ing)|stubb(?:ed|ing)(?: \w+){0,2} out|stabb(?:ed|ing)|bit|bitten|biting) (?:\w+ ){0,2}?(?:into |on |at )?my (?:own )?",
+            body!(),
+            r"|\b(?:took|take|taking|used|using) (?:a|the|my) (?:razor|blade|lighter|compass|scissors|knife|cigarette|sharpener) (?:to|on|across) my (?:own )?",
+            body!(),
+            r"|\b(?:used|using) (?:the|a|my) (?:razor )?blade (?:i|again|last)\b",
+            r"|\b(?:glass|shard|blade|razor|knife|lighter|scissors|compass|sharpener)\b[^.!?\n]{0,30}\b(?:used|using) (?:it|them|that|this|one) (?:on|to cut|to burn|across) my (?:own )?",
+            body!(),
+            r"|\bmy (?:own )?",
+            body!(),
+            r"\b[^.!?\n]{0,50}\b(?:on purpose|deliberately|intentionally)\b",
+            r"|\b(?:starv(?:ing|ed|e) my ?self|made my ?self sick|making my ?self sick)\b[^.!?\n]{0,40}\b(?:again|on purpose|deliberately|as (?:a )?punishment|to (?:hurt|punish|harm) my ?self|over and over|until there was blood|till there was blood)\b",
+            r"|\b(?:havent eaten|not eaten|stopped eating|stopped taking|skipping|skipped)\b[^.!?\n]{0,40}\b(?:on purpose|deliberately|as (?:a )?punishment|to (?:hurt|punish|harm) my ?self)\b",
+            r"|\b(?:deliberately|intentionally) (?:stopped|skipped|not|starv\w*|burn\w*|cut\w*|hurt\w*)\b",
+            r"|\b(?:doing|did|do) (?:it|this|that) to (?:hurt|punish|harm) my ?self\b",
+            r"|\bto (?:hurt|punish|harm) my ?self\b[^.!?\n]{0,20}\b(?:\d+|three|two|four|five) (?:days|times)\b",
+            r"|\b(?:dug|dig|digging|picked|picking|pulled|pulling|tore|tearing|clawed|clawing) (?:at |out )?[^.!?\n]{0,40}\b(?:till|until) (?:they|it|i|my \w+) (?:bled|bleed|bleeding)\b",
+        ),
+    )
+    .trigger(r"\b(?:carv|slic|goug|stubb|stabb|bit\b|bitten|biting|(?:took|take|taking|used|using) (?:a|the|my)|(?:used|using) (?:it|them|that|this|one)|on purpose|deliberately|intentionally|starv|my ?self sick|eaten|stopped eating|stopped taking|skipp|to (?:hurt|punish|harm) my|bled|bleed)")
+    .guard(r"\b(?:by accident|accidentally|shav\w*|cooking|chopping|kitchen knife|recipe|dog|cat|puppy|kitten|mosquito|insect|bug|tongue|lip|nails|diet|fasting|ramadan|lent|gym|workout|exam|revision|flu|bug|stomach bug|ill|poorly|hangover|wisdom tooth|dentist|lol|haha|gp|doctor|psychiatrist|taper\w*|side effects|scabs?|cuticles?|spots?|pimples?|habit|splinter|exams?|revis\w*|of sleep|smooth|wax\w*|beach|trim\w*|(?:leg|body|underarm|facial) hair|hair ?(?:cut|dye|removal)|(?:he|she|they|someone|somebody) (?:did|does|do) (?:it|this|that) on purpose)\b|\b(?:he|she|they|someone|somebody|my (?:brother|sister|mum|mom|dad|partner|boyfriend|girlfriend|husband|wife|son|daughter|kid|child)) (?:\w+ )?(?:grabbed|hit|punched|kicked|pushed|bit|scratched|burnt|burned|twisted|stood on|trod on|stepped on|pinched|slapped)\b"),
+    signal(
+        "crisis.act-broad",
+        Level::Crisis,
+        "has just taken pills or poison (washed down, every pill, an overdose that failed)",
+        concat!(
+            r"\b(?:\d{2,}|all|the lot|whole (?:box|packet|bottle)|every|of them)\b[^.!?\n]{0,30}\b(?:washed|washing) (?:them |it |em )?down\b",
+            r"|(?:\b(?:i|ive|i have|just|and)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:(?:ate|eaten|popped|chewed) (?:every|all the|all of the|all my)|(?:swallowed|took|taken|necked|downed) every) (?:single )?(?:pills?|tablets?|meds|",
+            drugs!(),
+            r")\b",
+            r"|\b(?:drank|drunk|swallowed|downed) (?:some|something|a bottle|half a bottle|a cup|a glass)\b[^.!?\n]{0,30}\b(?:shed|garage|under the sink|cleaning cupboard|medicine cabinet)\b",
+            r"|\b(?:overdose|od|attempt|pills|tablets|rope|noose)(?:s)? (?:didnt|did not|hasnt|has not|failed to) work\b",
+            r"|\b(?:taken|took|had|swallowed) (?:a lot |loads |way |far |a bunch |lots )?more (?:of )?(?:my |the |her |his )?",
+            drugs!(),
+            r" than (?:i should|i was supposed|im supposed|prescribed|the dose|i meant)",
+            r"|\b(?:taken|took|swallowed|had) (?:my |a |the )?(?:whole|entire|full) (?:weeks?|months?|fortnights?) (?:worth of )?(?:supply of )?(?:my )?",
+            drugs!(),
+            r"|\bmix(?:ed|ing) (?:all )?(?:of )?(?:my |the |some |a load of |loads of )?",
+            drugs!(),
+            r" (?:with|and) (?:alcohol|vodka|wine|booze|whisky|whiskey|gin|rum|beer|cider|drink)\b",
+        ),
+    )
+    .trigger(r"\b(?:wash|more (?:of )?(?:my |the |her |his )?(?:\w+ ){1,3}than|(?:whole|entire|full) (?:weeks?|months?|fortnights?)|mix(?:ed|ing) |(?:ate|eaten|popped|chewed) (?:every|all)|(?:swallowed|took|taken|necked|downed) every|(?:drank|drunk|swallowed|downed) (?:some|something|a|half)|(?:didnt|did not|hasnt|has not|failed to) work)")
+    .guard(r"\b(?:for my (?:back|head|headache|pain|tooth|teeth|period|migraine|cold|flu|knee|shoulder)|is (?:that|it|this) (?:dangerous|bad|ok|okay|safe)|dosette|pill ?box|organi[sz]er|to (?:my|the) (?:\w+s|house|flat|holiday)|accident\w*|by mistake|forgot|cafe|caf|pub|bar|restaurant|chocolate|sweets|sugar|caffeine|coffee|sleep|vitamins?|antibiotics|course of|as prescribed|lol|haha|dog|cat|toddler|the diet|detox|treatment|therapy|ssri|meds didnt work|medication didnt work|tablets didnt work for|pills didnt work for)\b"),
+    signal(
+        "crisis.intent-broad",
+        Level::Crisis,
+        "names the night or the means: 'tonight I finish it', 'it's going to be the bridge'",
+        concat!(
+            r"\b(?:tonight|today|tomorrow|this weekend) i (?:finish|end|do) it\b",
+            r"|\b(?:its|it is|itll|it will) (?:gonna |going to )?be (?:the |a )?(?:\w+ ){0,2}?(?:bridge|viaduct|cliffs?|tracks|train|railway|rope|pills|tablets|river|sea|motorway)\b[^.!?\n]{0,20}\b(?:tonight|tomorrow|today|then|after|when|this)\b",
+            r"|\b(?:sewer ?slide|suicide|kms|unalive) time\b",
+            r"|\b(?:do|doing|get|getting) it (?:right|properly) this time\b",
+            r"|\b(?:tonight|tomorrow|today|this weekend) it (?:all )?ends(?:\s*[.,\n]|\s*$)|\bit (?:all )?ends (?:tonight|tomorrow|today|this weekend)(?:\s*[.,\n]|\s*$)",
+            r"|\b(?:suicide|exit|death) plan(?: is| s)? (?:sorted|ready|set|in place|made|done|arranged|finished)\b",
+            r"|\bif (?:youre|you are|anyone is|someone is|anyones) reading this\b[^.!?\n]{0,30}\b(?:already|im gone|im dead|its done|happened|too late)\b",
+            r"|\b(?:when|by the time|once|if) (?:you|anyone|someone|people|they) (?:read|reads|see|sees|find|finds) this\b[^.!?\n]{0,20}\b(?:ill|i will|im|i am|ill have|i will have|i) (?:already )?(?:be )?(?:gone|dead|long gone|not be here|no longer be here|done it)\b",
+            r"|\b(?:ive got|i have|got|have) (?:a|the|my) plan\b[^.!?\n]{0,30}\b(?:going to|gonna|will|ill) (?:use|do|follow|carry out|go through with) it\b",
+        ),
+    )
+    .trigger(r"\b(?:(?:tonight|today|tomorrow|this weekend) i|(?:its|it is|itll|it will) (?:gonna |going to )?be|sewer|suicide|kms|unalive|exit plan|death plan|reading this|read this|reads this|see this|sees this|find this|finds this|(?:a|the|my) plan|this time|ends)")
+    .guard(r"\b(?:lol|haha|lmao|jk|game|film|movie|book|character|episode|essay|assignment|presentation|project|party|holiday|trip|walk|run|swim\w*|view|photos?)\b"),
+    signal(
+        "crisis.farewell-broad",
+        Level::Crisis,
+        "goodbye letters or notes, a last log-off",
+        r"\b(?:left|leaving|written|wrote|writing|write|finished|done) (?:my |the |some )?(?:goodbye |farewell |suicide |last )?(?:letters?|notes?) (?:for|to) (?:everyone|every one|all of (?:you|them)|my|each|the kids|them all)\b|\b(?:ive |i have |i )?(?:written|wrote|left|writing|leaving) (?:\w+ )?(?:goodbye|farewell|suicide) (?:letters?|notes?|messages?|videos?)\b|\b(?:logging|signing|log|sign) (?:off|out) for the (?:last|final) time\b|\bits been (?:a|an) (?:privilege|pleasure|honour|honor) (?:to know|knowing)\b|\b(?:worry about|deal with|look after|put up with|hear from) me (?:after tonight|after today|after this weekend)\b|\b(?:ive|i have|i) (?:said|done|made) (?:all )?my goodbyes\b|\btell (?:my |them |her |him )?(?:\w+ )?(?:that )?im sorry and (?:that )?i love\b",
+    )
+    .trigger(r"\b(?:letter|note|messages|videos|for the last|for the final|privilege|pleasure|honou?r|me after|goodbyes|tell)")
+    .guard(r"\b(?:hospice|hospital|dying|vet|put down|to (?:him|her|them|my \w+) before|therap\w*|counsell\w*|exercise|prompt|old self|younger self|future self|eating disorder|my ed|grief|who died|passed away|funeral|story|film|character|book|class|assignment|homework|job|work|colleagues|team|retir\w*|leaving do|new job|moving|school|uni|wedding|thank you (?:notes?|letters?|cards?)|cover letters?|sick notes?|fit notes?)\b"),
+    signal(
+        "farewell.cue",
+        Level::Crisis,
+        "settling affairs or last instructions that may be a farewell",
+        r"\b(?:made|wrote|written|writing|sorted|updated|signed) (?:a |my )(?:will|pension nomination)\b|\b(?:letters|notes) (?:are )?(?:done|written|finished|sorted)\b|\b(?:left|written|wrote) (?:a |some )(?:notes?|letters?) for (?:my|everyone|the kids|them)\b|\b(?:im|i am|i will|ill|i) (?:not|wont|will not) (?:be )?(?:coming back|be back)\b|\bi wont be back\b|\b(?:when im|once im|after im) (?:not here|not around|gone) ?(?:any ?more)?\b|\blook after (?:\w+ ){1,3}?for me\b|\b(?:dont|do not) blame (?:your ?self|your ?selves|anyone)\b|\b(?:i )?love (?:you all|you guys|you so much|all of you)\b|(?:(?m:^)\s*|[.!?]\s+)time to go(?:\s*[.!,\n]|\s*$)|\bdeserve (?:a )?better (?:dad|mum|mom|mother|father|parent|partner|friend|son|daughter|wife|husband|brother|sister) than me\b|\b(?:wont|will not|not going to) (?:be )?need(?:ing)? (?:them|it|these|this|my \w+)(?: any ?more| where im going)?\b|\b(?:posted|left|gave|giving) (?:the |my )?(?:house |door |flat |car )?keys (?:through|to|with)\b|\b(?:gave|given|told) (?:my |her |him |them )?(?:phone |bank )?(?:pin|passwords?|passcode)\b|\btold (?:her|him|them|my \w+) where (?:the |my )?\w+(?: \w+)? (?:is|are) kept\b|\b(?:gave|given) (?:away )?my (?:\w+ )?(?:guitar|xbox|ps\d|playstation|laptop|bike|things|stuff|books|clothes|jewellery|records|games) (?:and (?:my )?\w+ )?(?:to|away)\b|\b(?:im|i am) (?:so |finally |just )?ready(?: now)?(?:\s*[.!\n]|\s*$)|\b(?:its|it is) (?:tonight|today|now)(?:\s*[.!\n]|\s*$)|\b(?:set|picked|chose|chosen) a date\b|\beverything i need(?:s| is)? (?:is )?(?:in|ready|here|sorted)\b|\bwhere (?:nobody|no ?one) (?:will|can|would) find me\b|\b(?:he|she|they) (?:doesnt|dont|does not|do not) know(?:\s*[.!\n]|\s*$)|\b(?:be kind to|look after) (?:each other|one another)\b|\b(?:written|wrote) (?:letters? |notes? )?to (?:everyone|all of them|my (?:\w+ )?\w+)(?: and (?:my )?(?:\w+ )?\w+)?\b|\b(?:put|got|sorted|have) (?:everything|my affairs|all my affairs|my things) in order\b|\b(?:wont|will not|never|not) (?:have to|need to|needs to) (?:deal with|worry about|put up with|look after|see) me (?:any ?more|again)\b|\bdelet(?:ed|ing) (?:all )?(?:of )?my (?:accounts|socials|social media|profiles|photos)\b",
+    )
+    .trigger(r"\b(?:made (?:a|my)|wrote|written|writing|left (?:a|some)|sorted (?:a|my)|updated|signed|letters|notes|coming back|be back|when im|once im|after im|look after|blame|love (?:you|all)|time to go|deserve|everything i need|need(?:ing)? (?:them|it|these|this|my)|keys|pin|password|passcode|kept|gave|given|(?:im|i am) (?:so |finally |just )?ready|its (?:tonight|today|now)|it is (?:tonight|today|now)|a date|where (?:nobody|no ?one)|(?:doesnt|dont|does not|do not) know|be kind|in order|deal with|worry about|put up with|look after|see me|delet)")
+    .guard(r"\b(?:holiday|trip|vacation|abroad|moving|move|new (?:job|flat|house|phone|place)|work|shift|office|uni|school|exams?|lol|haha|weekend away|old|spare|charger|remote|festival|wedding|hospital|appointment|party|later|soon|next week|tomorrow morning|after the|landlord|solicitor|estate agent|mortgage|baby|pregnan\w*|birthday present|christmas|outgrown|upgrad\w*|selling|sold|for the (?:week|weekend))\b")
+    .not_negatable()
+    .any_time()
+    .veto(r"\b(?:doing (?:so |much |a lot |really )*(?:better|well|great)|feeling (?:so |much |a lot )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|so proud|so grateful|cant wait|excited|good ?night|sleep well|(?:just )?kidding|jk|lmao|haha)\b")
+    .cue(),
+    signal(
+        "crisis.car-garage",
+        Level::Crisis,
+        "a car running in a closed garage",
+        r"\bgarage\b[^.!?\n]{0,60}\b(?:engine|car|motor) (?:is |still |left )?(?:running|on)\b|\b(?:engine|car) (?:is |still |left )?running\b[^.!?\n]{0,40}\bgarage\b",
+    )
+    .trigger(r"\bgarage")
+    .guard(r"\b(?:warm(?:ing)? (?:it |the car )?up|mechanic|fix\w*|repair\w*|door (?:is |was )?open|opened the door|ventilat\w*|lol|haha|film|episode)\b")
+    .not_negatable(),
     // ---- concern --------------------------------------------------------
     signal(
         "concern.self-harm-urge",
@@ -801,7 +968,7 @@ pub const NEGATION: &str = r"\bno\s+$|\b(?:not|never|no longer|dont|do not|didnt
 pub const NOT_NEGATING: &str = r"\bif (?:i|it|she|he|they) (?:didnt|did not|wasnt|werent|hadnt|had not|was not)\b|\b(?:harder|hard|struggl\w*|trying|try|fighting|fight|difficult|effort|impossible) (?:so hard )?(?:to )?not\b|\b(?:not sure|not certain|not safe|dont know|do not know|didnt know|not able to stop|cant stop|cannot stop|couldnt stop|not stop|wont stop|dont think i can (?:stop|keep)|not strong enough|no longer (?:able|care|want to (?:live|be here))|not scared|dont care)\b";
 
 /// A past or recovery context in the sentence.
-pub const PAST: &str = r"\b(?:(?:\d+|a few|a couple of|couple|few|two|three|four|five|six|seven|eight|nine|ten|many|several|some) (?:years?|yrs?|months?|weeks?) ago|years ago|used to|use to|when i was (?:younger|little|a teen|a teenager|a kid|a child|at school|in school|at uni|at college|in my teens|\d+)|as a (?:teen|teenager|kid|child)|back then|in the past|at the time|i survived|survivor|(?:clean|free) (?:for|since|of)|\d+ (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|self[- ]?harm[- ]free|in recovery|recovered|recovering from|history of|(?:once|previously) (?:tried|attempted)|last year|in (?:19|20)\d\d|before i (?:got help|found|started)|looking back|those days|that time in my life)\b";
+pub const PAST: &str = r"\b(?:(?:\d+|a|an|a few|a couple of|couple|few|two|three|four|five|six|seven|eight|nine|ten|many|several|some) (?:years?|yrs?|months?|weeks?) ago|years ago|used to|use to|when i was (?:younger|little|a teen|a teenager|a kid|a child|at school|in school|at uni|at college|in my teens|\d+)|as a (?:teen|teenager|kid|child)|back then|in the past|at the time|i survived|survivor|(?:clean|free) (?:for|since|of)|\d+ (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|self[- ]?harm[- ]free|in recovery|recovered|recovering from|history of|(?:once|previously) (?:tried|attempted)|last year|in (?:19|20)\d\d|before i (?:got help|found|started)|looking back|those days|that time in my life)\b";
 
 /// Words that override a past context: it is happening again.
 pub const RECURRENCE: &str = r"\b(?:again|creeping back|coming back|come back|came back|back again|(?:are|is|s|re) back|back now|have returned|relaps\w*|returned|returning|starting to feel|that way again|lately|recently|these days|at the moment|right now|tonight|this week)\b";

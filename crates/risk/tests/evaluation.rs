@@ -21,7 +21,7 @@ const MIN_RECALL: f64 = 0.95;
 const MAX_FALSE_ESCALATION: f64 = 0.05;
 /// Held-out recall measured for the current ruleset, rounded down: a change
 /// that makes unseen posts worse fails. Raise it as the rules improve.
-const HELD_OUT_RECALL_FLOOR: f64 = 0.74;
+const HELD_OUT_RECALL_FLOOR: f64 = 0.92;
 
 #[derive(Deserialize)]
 struct Labelled {
@@ -136,7 +136,7 @@ fn meets_the_targets_on_tuned_and_held_out_posts() {
         .unwrap();
     }
     report.push_str(
-        "\n`posts.jsonl` is the set the rules were developed against; `holdout.jsonl` was written separately and never read while writing rules, so its figures estimate performance on unseen posts.\n",
+        "\n`posts.jsonl` is the set the rules were developed against and the lexical model (`model/lexical.tsv`) was trained on. `holdout.jsonl` was written separately, by writers who saw neither the rules nor the other sets, and was never read while writing rules nor used in training, so its figures estimate performance on unseen posts. The model's threshold was chosen by cross-validation within `posts.jsonl`, not on `holdout.jsonl`.\n\nHistory, for honesty: an earlier held-out set (200 posts) scored recall 0.675-0.750 with the rules alone; it was then folded into `posts.jsonl` with four more sets, and the present held-out set (two sets by two further writers, 399 posts) was written fresh. On three of the tuning sets written to be hard (indirect, understated posts), left out one at a time in cross-validation, rules plus model reached recall 0.69-0.88 at false escalation 0.03-0.04: unseen posts unlike these sets may fare worse than the figures above.\n",
     );
     for f in &sets {
         writeln!(report, "\n## Misses in {}\n", f.name).unwrap();
