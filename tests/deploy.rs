@@ -52,7 +52,7 @@ fn the_binaries_the_deploy_files_run_exist() {
     let gateway_manifest =
         std::fs::read_to_string(repo().join("services/gateway/Cargo.toml")).unwrap();
     assert!(gateway_manifest.contains("name = \"modstream-gateway\""));
-    for service in ["gateway", "responsiveness", "safeguarding"] {
+    for service in ["gateway", "responsiveness", "safeguarding", "dashboard"] {
         let manifest =
             std::fs::read_to_string(repo().join(format!("services/{service}/Cargo.toml"))).unwrap();
         assert!(manifest.contains(&format!("name = \"modstream-{service}\"")));
@@ -65,6 +65,7 @@ fn the_binaries_the_deploy_files_run_exist() {
     assert!(
         dockerfile.contains("--bin modstream-gateway")
             && dockerfile.contains("--bin modstream-safeguarding")
+            && dockerfile.contains("--bin modstream-dashboard")
             && dockerfile.contains("--bin modstream ")
     );
 }

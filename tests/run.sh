@@ -4,7 +4,8 @@
 # It installs what the tests need on a fresh machine (cached after the first
 # run), then checks formatting and lints and runs every test in the
 # workspace: unit tests, the bus contract on the embedded log and on a real
-# Kafka-protocol broker (Tansu), and the end-to-end tests in tests/.
+# Kafka-protocol broker (Tansu), the end-to-end tests in tests/, and the
+# dashboard in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,19 @@ if ! tansu --version 2>/dev/null | grep -q "$TANSU_VERSION"; then
   cargo install tansu --version "$TANSU_VERSION" --features dynostore --locked
 fi
 export TANSU_BIN="$(command -v tansu)"
+
+# Debian's Chromium and playwright-core drive the dashboard's browser test
+# (tests/dashboard.rs). No test tool downloads a browser of its own.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Debian's chromium (first run only)"
+  apt-get update -q
+  apt-get install -y -q chromium
+fi
+export CHROMIUM_BIN="$(command -v chromium)"
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "== installing playwright-core for the browser test (first run only)"
+  npm ci --prefix tests/browser --no-audit --no-fund
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -38,6 +38,9 @@ pub const BEN_TOKEN: &str = "test-token-alpha-ben-07c3";
 pub const CAI_TOKEN: &str = "test-token-beta-cai-9d42";
 pub const ALPHA_ADMIN_KEY: &str = "test-admin-alpha-41bb";
 pub const BETA_ADMIN_KEY: &str = "test-admin-beta-c802";
+/// Dashboard sign-in tokens: federation-wide, and alpha's only.
+pub const OPS_FEDERATION_TOKEN: &str = "test-ops-federation-6a1d";
+pub const OPS_ALPHA_TOKEN: &str = "test-ops-alpha-2e9b";
 
 /// How long any wait in a test may take before it fails.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -142,6 +145,18 @@ pub fn test_config(data_dir: PathBuf) -> Config {
     beta[0].moderators = vec![moderator("cai", CAI_TOKEN)];
     beta[0].admin_key_sha256 = vec![api_key_hash(BETA_ADMIN_KEY)];
     beta[0].safeguarding.partner_forum = Some(ALPHA.into());
+    config.ops_viewers = vec![
+        modstream_config::OpsViewerConfig {
+            id: "ops-all".into(),
+            token_sha256: vec![api_key_hash(OPS_FEDERATION_TOKEN)],
+            forum: None,
+        },
+        modstream_config::OpsViewerConfig {
+            id: "ops-alpha".into(),
+            token_sha256: vec![api_key_hash(OPS_ALPHA_TOKEN)],
+            forum: Some(ALPHA.into()),
+        },
+    ];
     config
 }
 
@@ -295,6 +310,17 @@ impl System {
             config,
             |config, bus, clock, listener, shutdown| async move {
                 modstream_safeguarding::serve(&config, bus, clock, listener, shutdown).await
+            },
+        )
+        .await
+    }
+
+    /// Starts the operations dashboard on this system's bus and clock.
+    pub async fn start_dashboard(&self) -> Service {
+        self.start_service(
+            self.config.clone(),
+            |config, bus, clock, listener, shutdown| async move {
+                modstream_dashboard::serve(&config, bus, clock, listener, shutdown).await
             },
         )
         .await

@@ -11,6 +11,16 @@ use crate::{
     api_key_hash,
 };
 
+/// Demo operations viewers, (id, forum or federation-wide, token).
+pub const DEMO_OPS_VIEWERS: [(&str, Option<&str>, &str); 2] = [
+    ("ops-federation", None, "ms_demo_ops_federation_3f8e21"),
+    (
+        "ops-riverside",
+        Some("riverside"),
+        "ms_demo_ops_riverside_b7c40d",
+    ),
+];
+
 /// One demo moderator and the plain-text console token `modstream up` prints.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoModerator {
@@ -128,6 +138,14 @@ impl Config {
         });
         Self {
             forums: vec![riverside, northfield],
+            ops_viewers: DEMO_OPS_VIEWERS
+                .iter()
+                .map(|(id, forum, token)| crate::OpsViewerConfig {
+                    id: (*id).to_owned(),
+                    token_sha256: vec![api_key_hash(token)],
+                    forum: forum.map(str::to_owned),
+                })
+                .collect(),
             ..Self::default()
         }
     }

@@ -16,6 +16,7 @@ const KNOWN: &[&str] = &[
     "MODSTREAM_GATEWAY_LISTEN",
     "MODSTREAM_RESPONSIVENESS_LISTEN",
     "MODSTREAM_SAFEGUARDING_LISTEN",
+    "MODSTREAM_DASHBOARD_LISTEN",
     "MODSTREAM_LOG",
 ];
 
@@ -63,6 +64,11 @@ pub(crate) fn apply(
             }
             "MODSTREAM_SAFEGUARDING_LISTEN" => {
                 config.safeguarding.listen = value
+                    .parse()
+                    .map_err(|e| bad(format!("not an address: {e}")))?
+            }
+            "MODSTREAM_DASHBOARD_LISTEN" => {
+                config.dashboard.listen = value
                     .parse()
                     .map_err(|e| bad(format!("not an address: {e}")))?
             }

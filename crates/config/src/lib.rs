@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-pub use demo::{DEMO_FORUMS, DemoForum, DemoModerator};
+pub use demo::{DEMO_FORUMS, DEMO_OPS_VIEWERS, DemoForum, DemoModerator};
 
 /// The demo's extra risk term (as in `modstream.example.toml`).
 fn demo_risk_options() -> modstream_risk::AssessorOptions {
@@ -53,10 +53,39 @@ pub struct Config {
     #[serde(default)]
     pub safeguarding: SafeguardingConfig,
     #[serde(default)]
+    pub dashboard: DashboardConfig,
+    #[serde(default)]
     pub telemetry: TelemetryConfig,
     /// The forums (tenants) this deployment serves.
     #[serde(default)]
     pub forums: Vec<ForumConfig>,
+    /// Operations staff who may sign in to the dashboard.
+    #[serde(default)]
+    pub ops_viewers: Vec<OpsViewerConfig>,
+}
+
+/// The operations dashboard (a web page).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardConfig {
+    /// Address of the dashboard's web server. Port 0 picks a free port.
+    #[serde(default = "defaults::dashboard_listen")]
+    pub listen: SocketAddr,
+    /// Its consumer group on the bus.
+    #[serde(default = "defaults::dashboard_group")]
+    pub consumer_group: String,
+}
+
+/// One operations viewer: who may see the dashboard, and how much of it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsViewerConfig {
+    pub id: String,
+    /// Hex SHA-256 of each of their sign-in tokens.
+    pub token_sha256: Vec<String>,
+    /// The one forum they see; absent: every forum (a federation-wide role).
+    #[serde(default)]
+    pub forum: Option<String>,
 }
 
 /// Where events flow: Kafka, or the embedded log when `brokers` is empty.
@@ -394,6 +423,12 @@ pub(crate) mod defaults {
     pub fn alert_check_interval_ms() -> u64 {
         1_000
     }
+    pub fn dashboard_listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 8080))
+    }
+    pub fn dashboard_group() -> String {
+        "modstream.dashboard".to_owned()
+    }
     pub fn safeguarding_listen() -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], 50053))
     }
@@ -472,6 +507,15 @@ impl Default for SafeguardingConfig {
     }
 }
 
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        Self {
+            listen: defaults::dashboard_listen(),
+            consumer_group: defaults::dashboard_group(),
+        }
+    }
+}
+
 impl Default for TelemetryConfig {
     fn default() -> Self {
         Self {
@@ -489,8 +533,10 @@ impl Default for Config {
             gateway: GatewayConfig::default(),
             responsiveness: ResponsivenessConfig::default(),
             safeguarding: SafeguardingConfig::default(),
+            dashboard: DashboardConfig::default(),
             telemetry: TelemetryConfig::default(),
             forums: Vec::new(),
+            ops_viewers: Vec::new(),
         }
     }
 }
@@ -562,6 +608,25 @@ impl Config {
         }
         if self.gateway.max_batch_events == 0 {
             return invalid("gateway.max_batch_events must be at least 1".into());
+        }
+        for viewer in &self.ops_viewers {
+            if viewer.id.is_empty()
+                || viewer.token_sha256.is_empty()
+                || !viewer.token_sha256.iter().all(|h| is_sha256_hex(h))
+            {
+                return invalid(format!(
+                    "ops viewer {:?}: needs an id and token_sha256 hashes of 64 hex characters",
+                    viewer.id
+                ));
+            }
+            if let Some(forum) = &viewer.forum
+                && !self.forums.iter().any(|f| &f.id == forum)
+            {
+                return invalid(format!(
+                    "ops viewer {:?}: forum {forum:?} is not a configured forum",
+                    viewer.id
+                ));
+            }
         }
         let mut seen = HashSet::new();
         for forum in &self.forums {
@@ -775,6 +840,13 @@ mod tests {
             };
             assert_eq!(ids(a), ids(b));
         }
+        let viewers = |c: &Config| {
+            c.ops_viewers
+                .iter()
+                .map(|v| (v.id.clone(), v.forum.clone(), v.token_sha256.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(viewers(&config), viewers(&demo));
         // [forums.alerts] belongs to the forum above it.
         assert_eq!(config.forums[0].alerts, AlertThresholds::default());
         assert_eq!(config.forums[1].alerts.escalate_minutes, 0);

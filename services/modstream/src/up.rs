@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use modstream_config::{Config, DEMO_FORUMS};
+use modstream_config::{Config, DEMO_FORUMS, DEMO_OPS_VIEWERS};
 use tokio::sync::watch;
 
 pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
@@ -19,6 +19,7 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
             config.gateway = overridden.gateway;
             config.responsiveness = overridden.responsiveness;
             config.safeguarding = overridden.safeguarding;
+            config.dashboard = overridden.dashboard;
             config.telemetry = overridden.telemetry;
             config
         }
@@ -29,6 +30,9 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         println!("No --config given: running the built-in demo (not for real members).");
         for forum in DEMO_FORUMS {
             println!("  demo forum {:<12} API key {}", forum.id, forum.api_key);
+        }
+        for (id, _, token) in DEMO_OPS_VIEWERS {
+            println!("  demo ops viewer {id:<15} dashboard token {token}");
         }
         for forum in DEMO_FORUMS {
             println!(
@@ -58,6 +62,9 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     let safeguarding = tokio::net::TcpListener::bind(config.safeguarding.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.safeguarding.listen))?;
+    let dashboard = tokio::net::TcpListener::bind(config.dashboard.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.dashboard.listen))?;
     println!("modstream is up. Bus: {bus_kind}.");
     println!(
         "  gateway (gRPC ingest, health, reflection): {}",
@@ -70,6 +77,10 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     println!(
         "  safeguarding (gRPC moderation, rosters, forum actions, health): {}",
         safeguarding.local_addr()?
+    );
+    println!(
+        "  dashboard (web, for operations staff): http://{}/",
+        dashboard.local_addr()?
     );
     println!(
         "Try: modstream client --key <API key> --forum <forum> post --author <member> --body \"...\""
@@ -100,7 +111,8 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
             responsiveness,
             stopped()
         ),
-        modstream_safeguarding::serve(&config, bus, clock, safeguarding, stopped()),
+        modstream_safeguarding::serve(&config, bus.clone(), clock.clone(), safeguarding, stopped()),
+        modstream_dashboard::serve(&config, bus, clock, dashboard, stopped()),
         async {
             tokio::select! {
                 result = signal => result,

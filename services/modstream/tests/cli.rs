@@ -17,6 +17,7 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
         // Debug logs too: they must not carry member ids either.
         .env("MODSTREAM_LOG", "debug")
         .stdout(Stdio::piped())
@@ -303,6 +304,7 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
         .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -1,0 +1,128 @@
+//! The operations dashboard: one web page where operations staff see, live,
+//! whether each forum is answering its members and whether every crisis has
+//! a human on it.
+//!
+//! It consumes the forum-events and escalations topics into its own view
+//! (so it runs wherever the bus reaches, as its own process or inside
+//! `modstream up`) and serves the page, a JSON overview and server-sent
+//! events. It shows ids, boards, ages, counts and severities: never post text
+//! or pseudonyms.
+//!
+//! Modules:
+//! - [`view`]: what is shown, built from the bus;
+//! - [`http`]: the web server, sign-in, the overview and its live updates.
+
+pub mod http;
+pub mod view;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use modstream_bus::{Bus, Subscription};
+use modstream_clock::SharedClock;
+use modstream_config::Config;
+use modstream_proto::topics::{ESCALATIONS, FORUM_EVENTS};
+use modstream_runtime::OwnedTask;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::view::View;
+
+/// sled's page cache for the dashboard's view.
+const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Applies every record to the view, commits its offset once it is on disk,
+/// and bumps `changed` so live pages update.
+async fn consume(
+    mut subscription: Subscription,
+    view: Arc<View>,
+    changed: watch::Sender<u64>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let message = tokio::select! {
+            _ = stop.changed() => break,
+            message = subscription.next() => message,
+        };
+        match message {
+            Ok(message) => {
+                let applied = match view.apply(&message.topic, &message.payload) {
+                    Ok(()) => view.flush().await,
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = applied {
+                    tracing::error!(error = %err, "cannot apply a record; stopping the dashboard consumer");
+                    break;
+                }
+                if let Err(err) = subscription.commit(&message) {
+                    tracing::warn!(error = %err, "cannot commit an offset");
+                }
+                changed.send_modify(|version| *version += 1);
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "bus read failed; retrying");
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+    if let Err(err) = subscription.close().await {
+        tracing::warn!(error = %err, "closing the subscription");
+    }
+}
+
+/// Consumes the bus and serves the dashboard on `listener` until `shutdown`
+/// resolves.
+pub async fn serve(
+    config: &Config,
+    bus: Bus,
+    clock: SharedClock,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
+    bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS])
+        .await
+        .context("cannot create the dashboard's topics")?;
+    let dir = config.data_dir.join("dashboard");
+    let db = sled::Config::new()
+        .path(&dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot open {}", dir.display()))?;
+    let view = Arc::new(View::open(config, db, clock)?);
+    let subscription = bus.subscribe(
+        &config.dashboard.consumer_group,
+        &[FORUM_EVENTS, ESCALATIONS],
+    )?;
+    let (stop, stopped) = watch::channel(false);
+    let (changed, changes) = watch::channel(0u64);
+    let consumer = OwnedTask::spawn(consume(
+        subscription,
+        view.clone(),
+        changed,
+        stopped.clone(),
+    ));
+    let app = http::App::new(view.clone(), &config.ops_viewers, changes, stopped);
+    tracing::info!(%address, "dashboard listening");
+    let stop_for_shutdown = stop.clone();
+    let served = axum::serve(listener, app.router())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Live pages end their streams, so the drain does not wait on them.
+            let _ = stop_for_shutdown.send(true);
+        })
+        .await;
+    let _ = stop.send(true);
+    consumer
+        .join()
+        .await
+        .context("the dashboard consumer failed")?;
+    view.flush().await?;
+    tracing::info!("dashboard stopped");
+    served.map_err(Into::into)
+}
