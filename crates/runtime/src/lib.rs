@@ -6,6 +6,7 @@
 //!   `<binary> [--config FILE]`.
 //! - [`OwnedTask`]: a spawned task that is cancelled when its owner drops it,
 //!   so no task outlives the service that started it.
+//! - [`run_service`]: the whole `main` of a service binary.
 
 use std::time::Duration;
 
@@ -45,6 +46,44 @@ pub fn bus_options(config: &Config) -> BusOptions {
 /// otherwise the embedded log under `data_dir`.
 pub fn open_bus(config: &Config) -> Result<Bus, BusError> {
     Bus::open(&bus_options(config), &config.data_dir)
+}
+
+/// The `main` of a service binary run as `<binary> [--config FILE]`: loads
+/// the config, starts telemetry, opens the bus, listens on the address
+/// `listen` picks from the config, and runs `serve` until Ctrl-C or
+/// SIGTERM.
+pub async fn run_service<F, Fut>(
+    binary: &str,
+    listen: impl FnOnce(&Config) -> std::net::SocketAddr,
+    serve: F,
+) -> anyhow::Result<()>
+where
+    F: FnOnce(
+        Config,
+        Bus,
+        modstream_clock::SharedClock,
+        tokio::net::TcpListener,
+        std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    ) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let config = config_from_args(binary).map_err(anyhow::Error::msg)?;
+    modstream_telemetry::init(&config.telemetry);
+    let bus = open_bus(&config)?;
+    let address = listen(&config);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
+    let result = serve(
+        config,
+        bus,
+        modstream_clock::system(),
+        listener,
+        Box::pin(shutdown_signal()),
+    )
+    .await;
+    modstream_telemetry::shutdown();
+    result
 }
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
