@@ -5,12 +5,14 @@
 //! - `modstream client ...`: publish events to a running gateway from a
 //!   terminal, and query the responsiveness service.
 //! - `modstream console`: a moderator's terminal console for escalations.
+//! - `modstream simulate`: synthetic demo traffic through the gateway.
 //! - `modstream classify`: risk assessment of JSON lines on stdin.
 //! - `modstream hash-key KEY`: the hash to put in `api_key_sha256`.
 
 mod classify;
 mod client;
 mod console;
+mod simulate;
 mod up;
 
 use std::path::PathBuf;
@@ -42,6 +44,9 @@ enum Command {
     /// A moderator's console: escalations as they arrive; acknowledge,
     /// resolve, add notes, hand over.
     Console(console::ConsoleArgs),
+    /// Publish synthetic traffic for the demo forums through the gateway, so
+    /// the dashboard and consoles have something to show.
+    Simulate(simulate::SimulateArgs),
     /// Assess the risk in posts: JSON lines {"id", "text"} on stdin, one
     /// JSON line per post on stdout (level, escalate, reasons).
     Classify(classify::ClassifyArgs),
@@ -58,6 +63,13 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Classify(args) => classify::run(args),
         Command::Up { config } => runtime()?.block_on(up::up(config)),
+        Command::Simulate(args) => {
+            if let Err(err) = runtime()?.block_on(simulate::run(args)) {
+                eprintln!("error: {err:#}");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Console(args) => {
             if let Err(err) = runtime()?.block_on(console::run(args)) {
                 eprintln!("error: {err:#}");

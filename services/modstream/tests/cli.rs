@@ -420,6 +420,55 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
     assert!(text_seen, "the scan must be able to see stored text");
 }
 
+/// `modstream simulate` publishes a bounded, realistic mix through the
+/// gateway, and all of it is accepted.
+#[test]
+fn simulate_publishes_demo_traffic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut up = Command::new(BIN)
+        .arg("up")
+        .current_dir(dir.path())
+        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let up_lines = lines_of(up.stdout.take().unwrap());
+    let _up = KillOnDrop(up);
+    let gateway = wait_for(&up_lines, "gateway (gRPC")
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    let simulated = Command::new(BIN)
+        .args(["simulate", "--gateway", &format!("http://{gateway}")])
+        .args(["--events", "60", "--rate", "500", "--seed", "7"])
+        .output()
+        .unwrap();
+    assert!(
+        simulated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&simulated.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&simulated.stdout)
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["published"], 60);
+    assert_eq!(summary["refused"], 0);
+    let kinds = summary["by_kind"].as_object().unwrap();
+    assert!(
+        kinds.contains_key("post") && kinds.contains_key("reply"),
+        "{summary}"
+    );
+}
+
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
