@@ -276,6 +276,24 @@ fn lines_of(out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> 
     rx
 }
 
+/// `modstream up` (the demo) in `dir` on free loopback ports, and the lines
+/// it prints.
+fn start_up(dir: &std::path::Path) -> (KillOnDrop, mpsc::Receiver<String>) {
+    let mut up = Command::new(BIN)
+        .arg("up")
+        .current_dir(dir)
+        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = lines_of(up.stdout.take().unwrap());
+    (KillOnDrop(up), lines)
+}
+
 /// Waits for a line containing `text`; returns it.
 fn wait_for(lines: &mpsc::Receiver<String>, text: &str) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
@@ -298,19 +316,7 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
     use std::io::Write as _;
 
     let dir = tempfile::tempdir().unwrap();
-    let mut up = Command::new(BIN)
-        .arg("up")
-        .current_dir(dir.path())
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let up_lines = lines_of(up.stdout.take().unwrap());
-    let mut up = KillOnDrop(up);
+    let (mut up, up_lines) = start_up(dir.path());
     let token = wait_for(&up_lines, "demo moderator riverside/ana")
         .split_whitespace()
         .last()
@@ -425,19 +431,7 @@ fn console_receives_acknowledges_and_resolves_a_crisis_post() {
 #[test]
 fn simulate_publishes_demo_traffic() {
     let dir = tempfile::tempdir().unwrap();
-    let mut up = Command::new(BIN)
-        .arg("up")
-        .current_dir(dir.path())
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let up_lines = lines_of(up.stdout.take().unwrap());
-    let _up = KillOnDrop(up);
+    let (_up, up_lines) = start_up(dir.path());
     let gateway = wait_for(&up_lines, "gateway (gRPC")
         .rsplit(' ')
         .next()

@@ -700,11 +700,7 @@ impl Desk {
                         change,
                         &m.forum_id,
                         &m.moderator_id,
-                        EscalationNotice {
-                            sequence: 0,
-                            kind: NoticeKind::Assigned as i32,
-                            escalation: Some(self.view(escalation)),
-                        },
+                        self.notice(escalation, NoticeKind::Assigned),
                     )?;
                 }
                 return Ok(own_available);
@@ -764,11 +760,7 @@ impl Desk {
             change,
             forum,
             moderator,
-            EscalationNotice {
-                sequence: 0,
-                kind: NoticeKind::Assigned as i32,
-                escalation: Some(self.view(escalation)),
-            },
+            self.notice(escalation, NoticeKind::Assigned),
         )?;
         Ok(())
     }
@@ -888,9 +880,7 @@ impl Desk {
         }
         let mut change = Change::default();
         self.acknowledge_in(&mut change, &mut escalation, who)?;
-        self.notify_all(&mut change, &escalation, NoticeKind::Updated)?;
-        self.store.put_escalation(&mut change, &escalation);
-        self.commit(change).await?;
+        self.store_and_tell(change, &escalation).await?;
         Ok(escalation)
     }
 
@@ -963,9 +953,7 @@ impl Desk {
                 note: note.to_owned(),
             }),
         )?;
-        self.notify_all(&mut change, &escalation, NoticeKind::Updated)?;
-        self.store.put_escalation(&mut change, &escalation);
-        self.commit(change).await?;
+        self.store_and_tell(change, &escalation).await?;
         Ok(escalation)
     }
 
@@ -987,9 +975,7 @@ impl Desk {
                 note: note.to_owned(),
             }),
         )?;
-        self.notify_all(&mut change, &escalation, NoticeKind::Updated)?;
-        self.store.put_escalation(&mut change, &escalation);
-        self.commit(change).await?;
+        self.store_and_tell(change, &escalation).await?;
         Ok(escalation)
     }
 
@@ -1065,11 +1051,7 @@ impl Desk {
             &mut change,
             &to.forum_id,
             &to.moderator_id,
-            EscalationNotice {
-                sequence: 0,
-                kind: NoticeKind::Assigned as i32,
-                escalation: Some(self.view(&escalation)),
-            },
+            self.notice(&escalation, NoticeKind::Assigned),
         )?;
         let others: Vec<ModeratorRef> = escalation
             .notified
@@ -1082,11 +1064,7 @@ impl Desk {
                 &mut change,
                 &m.forum_id,
                 &m.moderator_id,
-                EscalationNotice {
-                    sequence: 0,
-                    kind: NoticeKind::Updated as i32,
-                    escalation: Some(self.view(&escalation)),
-                },
+                self.notice(&escalation, NoticeKind::Updated),
             )?;
         }
         self.store.put_escalation(&mut change, &escalation);
@@ -1222,9 +1200,26 @@ impl Desk {
         Ok(())
     }
 
-    /// The escalation as moderators see it.
-    fn view(&self, escalation: &Escalation) -> Escalation {
-        escalation.clone()
+    /// A notice to a moderator about `escalation` (its sequence is set when
+    /// it is stored).
+    fn notice(&self, escalation: &Escalation, kind: NoticeKind) -> EscalationNotice {
+        EscalationNotice {
+            sequence: 0,
+            kind: kind as i32,
+            escalation: Some(escalation.clone()),
+        }
+    }
+
+    /// Tells everyone who was told about `escalation` that it changed,
+    /// stores it, and commits the change.
+    async fn store_and_tell(
+        &self,
+        mut change: Change,
+        escalation: &Escalation,
+    ) -> Result<(), DeskError> {
+        self.notify_all(&mut change, escalation, NoticeKind::Updated)?;
+        self.store.put_escalation(&mut change, escalation);
+        self.commit(change).await
     }
 
     fn notify_all(
@@ -1238,11 +1233,7 @@ impl Desk {
                 change,
                 &m.forum_id,
                 &m.moderator_id,
-                EscalationNotice {
-                    sequence: 0,
-                    kind: kind as i32,
-                    escalation: Some(self.view(escalation)),
-                },
+                self.notice(escalation, kind),
             )?;
         }
         Ok(())
