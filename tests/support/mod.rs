@@ -173,7 +173,7 @@ impl System {
 
     pub async fn start(bus_kind: BusKind, clock: SharedClock) -> Self {
         // Real tracer provider, so the gateway's spans have their own ids.
-        modstream_telemetry::init_traces();
+        modstream_telemetry::init_traces("modstream-tests", &Default::default());
         let data_dir = Arc::new(tempfile::tempdir().unwrap());
         let mut config = test_config(data_dir.path().to_owned());
         if let BusKind::Kafka(broker) = &bus_kind {

@@ -20,7 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use prost::Message as _;
 use tokio::sync::watch;
 
-use crate::{BusError, BusOptions, Delivered, Header, Message, Record};
+use crate::{BusError, BusOptions, Delivered, Header, Message, Record, TopicLag};
 
 /// The embedded log. Clones share the same open database.
 #[derive(Clone)]
@@ -259,6 +259,36 @@ impl EmbeddedLog {
             next_cursor: 0,
             progress: self.inner.progress.subscribe(),
         })
+    }
+
+    /// How many durable records of each of `topics` group `group` has not
+    /// committed yet (a new group is behind by everything).
+    pub(crate) fn lag(&self, group: &str, topics: &[String]) -> Result<Vec<TopicLag>, BusError> {
+        let mut out = Vec::with_capacity(topics.len());
+        for name in topics {
+            let topic = self.topic(name)?;
+            let mut records = 0;
+            for (partition, slot) in topic.partitions.iter().enumerate() {
+                let committed =
+                    match self
+                        .inner
+                        .offsets
+                        .get(offset_key(group, name, partition as u32))?
+                    {
+                        Some(bytes) => decode_u64(&bytes)?,
+                        None => 0,
+                    };
+                records += slot
+                    .durable
+                    .load(Ordering::Acquire)
+                    .saturating_sub(committed);
+            }
+            out.push(TopicLag {
+                topic: name.clone(),
+                records,
+            });
+        }
+        Ok(out)
     }
 
     pub(crate) async fn flush(&self) -> Result<(), BusError> {

@@ -24,7 +24,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::util::Timeout;
 
-use crate::{BusError, BusOptions, Delivered, Header, Message, Record};
+use crate::{BusError, BusOptions, Delivered, Header, Message, Record, TopicLag};
 
 /// A Kafka connection: one shared producer plus what is needed to create
 /// consumers and topics.
@@ -215,6 +215,64 @@ impl KafkaBus {
             .create_with_context(CommitOnRevoke)?;
         consumer.subscribe(topics)?;
         Ok(KafkaSubscription { consumer })
+    }
+
+    /// A client that reads group `group`'s committed offsets without joining
+    /// the group (as `kafka-consumer-groups --describe` does).
+    pub(crate) fn lag_reader(&self, group: &str) -> Result<Arc<BaseConsumer>, BusError> {
+        let consumer: BaseConsumer = self
+            .base
+            .clone()
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .create()?;
+        Ok(Arc::new(consumer))
+    }
+
+    /// How many records of each of `topics` group `group` has not committed:
+    /// the high watermark minus the committed offset, per partition.
+    pub(crate) async fn lag(
+        &self,
+        reader: Arc<BaseConsumer>,
+        topics: Vec<String>,
+    ) -> Result<Vec<TopicLag>, BusError> {
+        let timeout = self.delivery_timeout;
+        tokio::task::spawn_blocking(move || {
+            let mut out = Vec::with_capacity(topics.len());
+            for topic in topics {
+                let metadata = reader
+                    .fetch_metadata(Some(&topic), timeout)
+                    .map_err(unavailable)?;
+                let partitions: Vec<i32> = metadata
+                    .topics()
+                    .iter()
+                    .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+                    .collect();
+                let mut wanted = rdkafka::TopicPartitionList::new();
+                for &p in &partitions {
+                    wanted.add_partition(&topic, p);
+                }
+                let committed = reader
+                    .committed_offsets(wanted, timeout)
+                    .map_err(unavailable)?;
+                let mut records = 0u64;
+                for &p in &partitions {
+                    let (low, high) = reader
+                        .fetch_watermarks(&topic, p, timeout)
+                        .map_err(unavailable)?;
+                    let from = match committed.find_partition(&topic, p).map(|e| e.offset()) {
+                        Some(rdkafka::Offset::Offset(offset)) => offset,
+                        // Nothing committed: a new group reads from the start.
+                        _ => low,
+                    };
+                    records += (high - from).max(0) as u64;
+                }
+                out.push(TopicLag { topic, records });
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(|err| BusError::Unavailable(err.to_string()))?
     }
 
     pub(crate) async fn flush(&self) -> Result<(), BusError> {

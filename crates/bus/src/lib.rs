@@ -176,12 +176,71 @@ impl Bus {
         }
     }
 
+    /// Watches how far consumer group `group` is behind on `topics`.
+    pub fn lag_monitor(&self, group: &str, topics: &[&str]) -> Result<LagMonitor, BusError> {
+        let topics = topics.iter().map(|t| (*t).to_owned()).collect();
+        let source = match self {
+            Bus::Embedded(log) => LagSource::Embedded(log.clone()),
+            Bus::Kafka(kafka) => LagSource::Kafka(kafka.clone(), kafka.lag_reader(group)?),
+        };
+        Ok(LagMonitor {
+            source,
+            group: group.to_owned(),
+            topics,
+        })
+    }
+
     /// Waits until every write handed to the bus has been confirmed or failed
     /// (for shutdown).
     pub async fn flush(&self) -> Result<(), BusError> {
         match self {
             Bus::Embedded(log) => log.flush().await,
             Bus::Kafka(kafka) => kafka.flush().await,
+        }
+    }
+}
+
+/// How far one consumer group is behind on one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicLag {
+    pub topic: String,
+    /// Records written but not yet committed by the group.
+    pub records: u64,
+}
+
+/// Measures a consumer group's lag (see [`Bus::lag_monitor`]).
+pub struct LagMonitor {
+    source: LagSource,
+    group: String,
+    topics: Vec<String>,
+}
+
+enum LagSource {
+    Embedded(embedded::EmbeddedLog),
+    /// With a client that reads the group's offsets without joining it.
+    Kafka(
+        kafka::KafkaBus,
+        std::sync::Arc<rdkafka::consumer::BaseConsumer>,
+    ),
+}
+
+impl std::fmt::Debug for LagMonitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LagMonitor({})", self.group)
+    }
+}
+
+impl LagMonitor {
+    /// The group whose lag this measures.
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    /// The lag now, per topic.
+    pub async fn measure(&self) -> Result<Vec<TopicLag>, BusError> {
+        match &self.source {
+            LagSource::Embedded(log) => log.lag(&self.group, &self.topics),
+            LagSource::Kafka(kafka, reader) => kafka.lag(reader.clone(), self.topics.clone()).await,
         }
     }
 }

@@ -233,8 +233,43 @@ async fn acknowledged_writes_survive_restart(mut fixture: Fixture) {
     assert_eq!(found, acknowledged);
 }
 
+/// Lag is what the group has not committed: everything for a new group,
+/// then what is left after the applied records.
+async fn lag_counts_what_the_group_has_not_committed(fixture: Fixture) {
+    let bus = fixture.bus();
+    bus.ensure_topics(&[TOPIC]).await.unwrap();
+    for seq in 0..10 {
+        bus.publish(TOPIC, record(&format!("k{}", seq % 3), seq))
+            .await
+            .unwrap();
+    }
+    let monitor = bus.lag_monitor("lagger", &[TOPIC]).unwrap();
+    let lag = |lags: Vec<modstream_bus::TopicLag>| {
+        assert_eq!(lags.len(), 1);
+        assert_eq!(lags[0].topic, TOPIC);
+        lags[0].records
+    };
+    assert_eq!(lag(monitor.measure().await.unwrap()), 10, "a new group");
+
+    let mut sub = bus.subscribe("lagger", &[TOPIC]).unwrap();
+    for _ in 0..10 {
+        let m = next(&mut sub).await;
+        // Apply the first record of each key only.
+        if seq_of(&m) < 3 {
+            sub.commit(&m).unwrap();
+        }
+    }
+    sub.close().await.unwrap();
+    assert_eq!(lag(monitor.measure().await.unwrap()), 7);
+}
+
 mod embedded {
     use super::*;
+
+    #[tokio::test]
+    async fn lag_counts_what_the_group_has_not_committed() {
+        super::lag_counts_what_the_group_has_not_committed(Fixture::embedded()).await;
+    }
 
     #[tokio::test]
     async fn ordering_per_key() {
@@ -305,6 +340,11 @@ mod embedded {
 
 mod kafka {
     use super::*;
+
+    #[tokio::test]
+    async fn lag_counts_what_the_group_has_not_committed() {
+        super::lag_counts_what_the_group_has_not_committed(Fixture::kafka()).await;
+    }
 
     #[tokio::test]
     async fn ordering_per_key() {

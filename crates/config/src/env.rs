@@ -17,6 +17,8 @@ const KNOWN: &[&str] = &[
     "MODSTREAM_RESPONSIVENESS_LISTEN",
     "MODSTREAM_SAFEGUARDING_LISTEN",
     "MODSTREAM_DASHBOARD_LISTEN",
+    "MODSTREAM_METRICS_LISTEN",
+    "MODSTREAM_OTLP_ENDPOINT",
     "MODSTREAM_LOG",
 ];
 
@@ -72,6 +74,12 @@ pub(crate) fn apply(
                     .parse()
                     .map_err(|e| bad(format!("not an address: {e}")))?
             }
+            "MODSTREAM_METRICS_LISTEN" => {
+                config.telemetry.metrics_listen = value
+                    .parse()
+                    .map_err(|e| bad(format!("not an address: {e}")))?
+            }
+            "MODSTREAM_OTLP_ENDPOINT" => config.telemetry.otlp_endpoint = value,
             "MODSTREAM_LOG" => config.telemetry.log_filter = value,
             _ => {
                 return Err(bad(format!(

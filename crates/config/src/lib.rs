@@ -179,6 +179,15 @@ pub struct TelemetryConfig {
     /// `text` for people, `json` for log pipelines.
     #[serde(default = "defaults::log_format")]
     pub log_format: LogFormat,
+    /// Where this process serves Prometheus metrics (`GET /metrics`). One
+    /// endpoint per process: `modstream up` serves every service's metrics
+    /// on it. Port 0 picks a free port.
+    #[serde(default = "defaults::metrics_listen")]
+    pub metrics_listen: SocketAddr,
+    /// OTLP/gRPC collector to export traces and metrics to, e.g.
+    /// `http://otel-collector:4317`. Empty: nothing is exported.
+    #[serde(default)]
+    pub otlp_endpoint: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -460,6 +469,9 @@ pub(crate) mod defaults {
     pub fn log_format() -> super::LogFormat {
         super::LogFormat::Text
     }
+    pub fn metrics_listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 9464))
+    }
 }
 
 impl Default for BusConfig {
@@ -521,6 +533,8 @@ impl Default for TelemetryConfig {
         Self {
             log_filter: defaults::log_filter(),
             log_format: defaults::log_format(),
+            metrics_listen: defaults::metrics_listen(),
+            otlp_endpoint: String::new(),
         }
     }
 }

@@ -6,6 +6,9 @@
 //!   `<binary> [--config FILE]`.
 //! - [`OwnedTask`]: a spawned task that is cancelled when its owner drops it,
 //!   so no task outlives the service that started it.
+//! - [`metrics_endpoint`]: serves this process's Prometheus metrics.
+//! - [`ConsumerLag`]: a consumer group's lag, measured every few seconds and
+//!   exported as `modstream_bus_consumer_lag`.
 //! - [`run_service`]: the whole `main` of a service binary.
 
 use std::time::Duration;
@@ -53,7 +56,7 @@ pub fn open_bus(config: &Config) -> Result<Bus, BusError> {
 /// `listen` picks from the config, and runs `serve` until Ctrl-C or
 /// SIGTERM.
 pub async fn run_service<F, Fut>(
-    binary: &str,
+    binary: &'static str,
     listen: impl FnOnce(&Config) -> std::net::SocketAddr,
     serve: F,
 ) -> anyhow::Result<()>
@@ -68,7 +71,8 @@ where
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
     let config = config_from_args(binary).map_err(anyhow::Error::msg)?;
-    modstream_telemetry::init(&config.telemetry);
+    modstream_telemetry::init(binary, &config.telemetry);
+    let (_, _metrics) = metrics_endpoint(&config).await?;
     let bus = open_bus(&config)?;
     let address = listen(&config);
     let listener = tokio::net::TcpListener::bind(address)
@@ -84,6 +88,94 @@ where
     .await;
     modstream_telemetry::shutdown();
     result
+}
+
+/// Serves `GET /metrics` on `telemetry.metrics_listen` until the returned
+/// task is dropped; returns the address it listens on.
+pub async fn metrics_endpoint(
+    config: &Config,
+) -> anyhow::Result<(std::net::SocketAddr, OwnedTask<()>)> {
+    let address = config.telemetry.metrics_listen;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address} for metrics: {e}"))?;
+    let bound = listener.local_addr()?;
+    let task = OwnedTask::spawn(async move {
+        if let Err(err) =
+            modstream_telemetry::metrics::serve(listener, std::future::pending()).await
+        {
+            tracing::error!(error = %err, "the metrics endpoint stopped");
+        }
+    });
+    Ok((bound, task))
+}
+
+/// How often consumer lag is measured.
+const LAG_EVERY: Duration = Duration::from_secs(5);
+
+/// A consumer group's lag, measured every few seconds while this is held and
+/// exported as the gauge `modstream_bus_consumer_lag{group, topic}` (records
+/// written to the topic that the group has not committed yet).
+#[derive(Debug)]
+pub struct ConsumerLag {
+    latest: std::sync::Arc<std::sync::Mutex<Vec<modstream_bus::TopicLag>>>,
+    _task: OwnedTask<()>,
+}
+
+impl ConsumerLag {
+    pub fn start(bus: &Bus, group: &str, topics: &[&str]) -> Result<Self, BusError> {
+        let monitor = bus.lag_monitor(group, topics)?;
+        let latest =
+            std::sync::Arc::new(std::sync::Mutex::new(Vec::<modstream_bus::TopicLag>::new()));
+        let gauge = {
+            let latest = latest.clone();
+            let group = group.to_owned();
+            opentelemetry::global::meter("modstream-bus")
+                .u64_observable_gauge("modstream_bus_consumer_lag")
+                .with_description("Records on the bus a consumer group has not committed yet")
+                .with_callback(move |observer| {
+                    for lag in latest.lock().expect("lag lock").iter() {
+                        observer.observe(
+                            lag.records,
+                            &[
+                                opentelemetry::KeyValue::new("group", group.clone()),
+                                opentelemetry::KeyValue::new("topic", lag.topic.clone()),
+                            ],
+                        );
+                    }
+                })
+                .build()
+        };
+        let task = OwnedTask::spawn({
+            let latest = latest.clone();
+            async move {
+                let _gauge = gauge; // observed for as long as this runs
+                loop {
+                    match monitor.measure().await {
+                        Ok(lag) => *latest.lock().expect("lag lock") = lag,
+                        Err(err) => {
+                            tracing::warn!(group = monitor.group(), error = %err, "cannot measure consumer lag")
+                        }
+                    }
+                    tokio::time::sleep(LAG_EVERY).await;
+                }
+            }
+        });
+        Ok(Self {
+            latest,
+            _task: task,
+        })
+    }
+
+    /// Total records behind, over all topics, at the last measurement.
+    pub fn records(&self) -> u64 {
+        self.latest
+            .lock()
+            .expect("lag lock")
+            .iter()
+            .map(|l| l.records)
+            .sum()
+    }
 }
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).

@@ -1,27 +1,36 @@
-//! Logs and traces for modstream.
+//! Logs, traces and metrics for modstream.
 //!
-//! - [`init`]: installs the log subscriber (text or JSON) and an OpenTelemetry
-//!   tracer provider, once per process ([`init_logs`], [`init_traces`]).
+//! - [`init`]: installs the log subscriber (text or JSON), an OpenTelemetry
+//!   tracer provider and a meter provider, once per process. With
+//!   `telemetry.otlp_endpoint` set, spans and metrics are exported over OTLP.
+//! - [`metrics`]: the Prometheus scrape endpoint (`GET /metrics`).
 //! - [`trace`]: W3C trace context across process boundaries: extract it from
 //!   gRPC metadata or bus headers, start a span under it, inject it into the
 //!   headers of the records written to the bus. This is how a trace started at
 //!   a forum's gRPC call continues in the consumers on the other side of Kafka.
 
+pub mod metrics;
+mod prometheus;
 pub mod trace;
 
 use std::sync::OnceLock;
 
 use modstream_config::{LogFormat, TelemetryConfig};
+use opentelemetry_otlp::WithExportConfig as _;
+use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_subscriber::EnvFilter;
 
 static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
 
-/// Installs logging and tracing for this process. Later calls do nothing, so
-/// every service of `modstream up` may call it.
-pub fn init(config: &TelemetryConfig) {
+/// Installs logging, tracing and metrics for this process, which runs as
+/// `service` (e.g. `modstream-gateway`, or `modstream` for `modstream up`).
+/// Later calls do nothing. Must run inside a Tokio runtime when OTLP export
+/// is configured.
+pub fn init(service: &'static str, config: &TelemetryConfig) {
     init_logs(config);
-    init_traces();
+    init_traces(service, config);
+    metrics::init_metrics(resource(service), config);
 }
 
 /// Installs the log subscriber (stdout, text or JSON), unless one is set.
@@ -45,20 +54,38 @@ pub fn init_logs(config: &TelemetryConfig) {
     };
 }
 
-/// Installs the OpenTelemetry tracer provider, once: spans get real ids.
-pub fn init_traces() {
+/// Installs the OpenTelemetry tracer provider, once: spans get real ids, and
+/// are exported over OTLP when an endpoint is configured.
+pub fn init_traces(service: &'static str, config: &TelemetryConfig) {
     PROVIDER.get_or_init(|| {
-        // Spans get real ids and parents; exporting them (OTLP) is configured
-        // with the collector in deploy/.
-        let provider = SdkTracerProvider::builder().build();
+        let mut builder = SdkTracerProvider::builder().with_resource(resource(service));
+        if !config.otlp_endpoint.is_empty() {
+            match opentelemetry_otlp::SpanExporter::builder()
+                .with_tonic()
+                .with_endpoint(config.otlp_endpoint.clone())
+                .build()
+            {
+                Ok(exporter) => builder = builder.with_batch_exporter(exporter),
+                Err(err) => tracing::warn!(
+                    endpoint = %config.otlp_endpoint, error = %err,
+                    "cannot export traces over OTLP; spans stay in this process"
+                ),
+            }
+        }
+        let provider = builder.build();
         opentelemetry::global::set_tracer_provider(provider.clone());
         provider
     });
 }
 
-/// Flushes and stops the tracer provider (at shutdown).
+fn resource(service: &'static str) -> Resource {
+    Resource::builder().with_service_name(service).build()
+}
+
+/// Flushes and stops the tracer and meter providers (at shutdown).
 pub fn shutdown() {
     if let Some(provider) = PROVIDER.get() {
         let _ = provider.shutdown();
     }
+    metrics::shutdown_metrics();
 }

@@ -62,6 +62,16 @@ pub fn start_span(
     parent.with_span(span)
 }
 
+/// The `traceparent` value carrying `cx`, or an empty string when it has no
+/// valid span (to store with data that continues the trace later).
+pub fn traceparent(cx: &Context) -> String {
+    inject(cx)
+        .into_iter()
+        .find(|(k, _)| k == TRACEPARENT)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
 /// The trace id of `cx` as 32 hex digits, or an empty string when it has none.
 pub fn trace_id(cx: &Context) -> String {
     let span_context = cx.span().span_context().clone();

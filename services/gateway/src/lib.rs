@@ -16,6 +16,7 @@
 pub mod check;
 pub mod error;
 pub mod idempotency;
+pub mod metrics;
 pub mod pseudonym;
 pub mod service;
 pub mod tenants;
@@ -77,6 +78,7 @@ pub async fn serve(
         bus: bus.clone(),
         store: IdempotencyStore::open(db.clone())?,
         clock,
+        metrics: Default::default(),
     };
 
     let (health, health_service) = tonic_health::server::health_reporter();

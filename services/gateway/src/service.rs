@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::check::{Limits, check};
 use crate::error::ItemError;
 use crate::idempotency::{self, Claim, IdempotencyStore};
+use crate::metrics::{self, Metrics};
 use crate::tenants::Tenants;
 
 /// Header on every bus record: the event id, so tools can find an event
@@ -39,6 +40,7 @@ pub struct Ingest {
     pub(crate) bus: Bus,
     pub(crate) store: IdempotencyStore,
     pub(crate) clock: SharedClock,
+    pub(crate) metrics: Metrics,
 }
 
 /// A valid event whose key this call holds, waiting for the bus.
@@ -59,7 +61,17 @@ impl Ingest {
         metadata: &MetadataMap,
         items: Vec<IngestEvent>,
     ) -> Result<Vec<Result<PublishResponse, ItemError>>, ItemError> {
-        let forum = self.tenants.authenticate(metadata)?;
+        let started = std::time::Instant::now();
+        let kinds: Vec<&'static str> = items.iter().map(metrics::kind_name).collect();
+        let forum = match self.tenants.authenticate(metadata) {
+            Ok(forum) => forum,
+            Err(err) => {
+                for kind in kinds {
+                    self.metrics.event(metrics::UNKNOWN_FORUM, kind, err.code());
+                }
+                return Err(err);
+            }
+        };
         let parent = trace::extract(metadata.iter().filter_map(|entry| match entry {
             tonic::metadata::KeyAndValueRef::Ascii(k, v) => Some((k.as_str(), v.to_str().ok()?)),
             tonic::metadata::KeyAndValueRef::Binary(..) => None,
@@ -129,10 +141,19 @@ impl Ingest {
         if !pending.is_empty() {
             self.write(&mut pending, &mut results).await;
         }
-        Ok(results
+        let results: Vec<_> = results
             .into_iter()
             .map(|r| r.expect("every item has a result"))
-            .collect())
+            .collect();
+        for (result, kind) in results.iter().zip(kinds) {
+            let code = match result {
+                Ok(_) => tonic::Code::Ok,
+                Err(err) => err.code(),
+            };
+            self.metrics.event(&forum.id, kind, code);
+        }
+        self.metrics.answered(&forum.id, started.elapsed());
+        Ok(results)
     }
 
     /// Syncs the claims, writes the records, records the confirmations.

@@ -24,7 +24,7 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
             config
         }
     };
-    modstream_telemetry::init(&config.telemetry);
+    modstream_telemetry::init("modstream", &config.telemetry);
 
     if config_path.is_none() {
         println!("No --config given: running the built-in demo (not for real members).");
@@ -65,6 +65,7 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     let dashboard = tokio::net::TcpListener::bind(config.dashboard.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.dashboard.listen))?;
+    let (metrics_address, _metrics) = modstream_runtime::metrics_endpoint(&config).await?;
     println!("modstream is up. Bus: {bus_kind}.");
     println!(
         "  gateway (gRPC ingest, health, reflection): {}",
@@ -82,6 +83,7 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         "  dashboard (web, for operations staff): http://{}/",
         dashboard.local_addr()?
     );
+    println!("  metrics (Prometheus): http://{metrics_address}/metrics");
     println!(
         "Try: modstream client --key <API key> --forum <forum> post --author <member> --body \"...\""
     );

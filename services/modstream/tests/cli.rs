@@ -18,6 +18,7 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
         // Debug logs too: they must not carry member ids either.
         .env("MODSTREAM_LOG", "debug")
         .stdout(Stdio::piped())
@@ -286,6 +287,7 @@ fn start_up(dir: &std::path::Path) -> (KillOnDrop, mpsc::Receiver<String>) {
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -38,6 +38,7 @@ fn start(dir: &std::path::Path) -> Up {
         .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
         .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
+        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -8,6 +8,8 @@ use std::time::Duration;
 use modstream_bus::{Message, Subscription};
 use modstream_proto::v1::Event;
 use modstream_telemetry::trace;
+use opentelemetry::KeyValue;
+use opentelemetry::trace::SpanKind;
 use prost::Message as _;
 use tokio::sync::watch;
 
@@ -88,7 +90,17 @@ async fn apply(
         .iter()
         .filter_map(|h| Some((h.name.as_str(), std::str::from_utf8(&h.value).ok()?)));
     let parent = trace::extract(headers);
-    tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&parent), "applying");
+    let span = trace::start_span(
+        "modstream-responsiveness",
+        "responsiveness.apply",
+        SpanKind::Consumer,
+        &parent,
+        vec![
+            KeyValue::new("modstream.forum_id", event.forum_id.clone()),
+            KeyValue::new("modstream.event_id", event.event_id.clone()),
+        ],
+    );
+    tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&span), "applying");
     if let Some(applied) = store.apply(&event)? {
         let after = applied.thread.measures();
         if let (None, Some(ttfr), Some(post)) = (

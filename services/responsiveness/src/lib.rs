@@ -82,11 +82,21 @@ pub async fn serve(
         .collect();
     let meter = opentelemetry::global::meter("modstream-responsiveness");
     let forum_ids = config.forums.iter().map(|f| f.id.clone()).collect();
-    let metrics = Arc::new(Metrics::new(&meter, store.clone(), forum_ids));
+    let metrics = Arc::new(Metrics::new(
+        &meter,
+        store.clone(),
+        forum_ids,
+        clock.clone(),
+    ));
     let alerts = Arc::new(
         Alerts::open(db, bus.clone(), clock.clone(), thresholds)?.with_metrics(metrics.clone()),
     );
     let subscription = bus.subscribe(&config.responsiveness.consumer_group, &[FORUM_EVENTS])?;
+    let _lag = modstream_runtime::ConsumerLag::start(
+        &bus,
+        &config.responsiveness.consumer_group,
+        &[FORUM_EVENTS],
+    )?;
     let (stop, stopped) = watch::channel(false);
     let caught_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let consumer = OwnedTask::spawn(consume::run(

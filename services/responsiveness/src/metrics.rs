@@ -7,6 +7,8 @@
 //!   its first reply;
 //! - `modstream_responsiveness_unanswered_posts` (gauge; forum): posts
 //!   waiting for a first reply now;
+//! - `modstream_responsiveness_oldest_unanswered_seconds` (gauge; forum):
+//!   how long the longest-waiting of them has waited (absent when none);
 //! - `modstream_responsiveness_alerts_total` (counter; forum, level, state):
 //!   unanswered-post alerts raised and resolved.
 
@@ -15,12 +17,15 @@ use std::sync::Arc;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Histogram, Meter, ObservableGauge};
 
+use modstream_clock::SharedClock;
+
 use crate::store::Store;
 
 pub struct Metrics {
     ttfr: Histogram<f64>,
     alerts: Counter<u64>,
     _unanswered: ObservableGauge<u64>,
+    _oldest: ObservableGauge<f64>,
 }
 
 /// Bucket bounds for time to first reply, in seconds: minutes to a day.
@@ -29,9 +34,9 @@ const TTFR_BUCKETS: [f64; 12] = [
 ];
 
 impl Metrics {
-    /// Instruments on `meter`; the unanswered gauge reads `store` for each
+    /// Instruments on `meter`; the unanswered gauges read `store` for each
     /// forum in `forums` when collected.
-    pub fn new(meter: &Meter, store: Arc<Store>, forums: Vec<String>) -> Self {
+    pub fn new(meter: &Meter, store: Arc<Store>, forums: Vec<String>, clock: SharedClock) -> Self {
         let ttfr = meter
             .f64_histogram("modstream_responsiveness_ttfr_seconds")
             .with_description("Time from a post becoming visible to its first reply")
@@ -42,6 +47,33 @@ impl Metrics {
             .u64_counter("modstream_responsiveness_alerts_total")
             .with_description("Unanswered-post alerts raised and resolved")
             .build();
+        let oldest = {
+            let store = store.clone();
+            let forums = forums.clone();
+            meter
+                .f64_observable_gauge("modstream_responsiveness_oldest_unanswered_seconds")
+                .with_description("How long the longest-waiting unanswered post has waited")
+                .with_unit("s")
+                .with_callback(move |observer| {
+                    let now = clock
+                        .now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as i64);
+                    for forum in &forums {
+                        match store.oldest_unanswered(forum) {
+                            Ok(Some(visible)) => observer.observe(
+                                (now - visible).max(0) as f64 / 1000.0,
+                                &[KeyValue::new("forum", forum.clone())],
+                            ),
+                            Ok(None) => {}
+                            Err(err) => {
+                                tracing::warn!(error = %err, "cannot read unanswered posts")
+                            }
+                        }
+                    }
+                })
+                .build()
+        };
         let unanswered = meter
             .u64_observable_gauge("modstream_responsiveness_unanswered_posts")
             .with_description("Visible posts waiting for their first reply")
@@ -60,6 +92,7 @@ impl Metrics {
             ttfr,
             alerts,
             _unanswered: unanswered,
+            _oldest: oldest,
         }
     }
 
@@ -105,7 +138,12 @@ mod tests {
             .build();
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(sled::open(dir.path()).unwrap()).unwrap());
-        let metrics = Metrics::new(&provider.meter("test"), store, vec!["f".into()]);
+        let metrics = Metrics::new(
+            &provider.meter("test"),
+            store,
+            vec!["f".into()],
+            modstream_clock::system(),
+        );
         metrics.first_reply("f", "b", 90_000, true);
         metrics.alert("f", "nudge", "raised");
         provider.force_flush().unwrap();

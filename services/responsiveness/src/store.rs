@@ -196,6 +196,22 @@ impl Store {
         Ok(count)
     }
 
+    /// When the longest-waiting unanswered post of `forum` became visible
+    /// (ms since the epoch), if any post is waiting.
+    pub fn oldest_unanswered(&self, forum: &str) -> Result<Option<i64>, StoreError> {
+        let mut oldest: Option<i64> = None;
+        for entry in self
+            .unanswered
+            .scan_prefix(format!("{forum}\0").as_bytes())
+            .values()
+        {
+            let value = entry?;
+            let visible = i64::from_be_bytes(value.as_ref().try_into().unwrap_or([0; 8]));
+            oldest = Some(oldest.map_or(visible, |o| o.min(visible)));
+        }
+        Ok(oldest)
+    }
+
     /// One thread of `forum`.
     pub fn thread(&self, forum: &str, thread_id: &str) -> Result<Option<Thread>, StoreError> {
         self.load(&thread_key(forum, thread_id), thread_id)

@@ -7,6 +7,8 @@ use std::time::Duration;
 use modstream_bus::{Message, Subscription};
 use modstream_proto::v1::Event;
 use modstream_telemetry::trace;
+use opentelemetry::KeyValue;
+use opentelemetry::trace::SpanKind;
 use prost::Message as _;
 use tokio::sync::watch;
 
@@ -62,6 +64,17 @@ async fn apply(desk: &Desk, message: &Message) -> Result<(), DeskError> {
         .iter()
         .filter_map(|h| Some((h.name.as_str(), std::str::from_utf8(&h.value).ok()?)));
     let parent = trace::extract(headers);
-    tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&parent), "assessing");
-    desk.apply_event(&event).await
+    let span = trace::start_span(
+        "modstream-safeguarding",
+        "safeguarding.assess",
+        SpanKind::Consumer,
+        &parent,
+        vec![
+            KeyValue::new("modstream.forum_id", event.forum_id.clone()),
+            KeyValue::new("modstream.event_id", event.event_id.clone()),
+        ],
+    );
+    tracing::debug!(event_id = %event.event_id, forum_id = %event.forum_id, trace_id = %trace::trace_id(&span), "assessing");
+    let traceparent = trace::traceparent(&span);
+    desk.apply_traced_event(&event, &traceparent).await
 }

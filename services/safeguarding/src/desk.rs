@@ -73,6 +73,25 @@ struct Forum {
     moderators: Vec<String>,
 }
 
+/// How far ahead the next gap in cover is looked for.
+pub const COVER_LOOKAHEAD: Duration = Duration::from_secs(24 * 3600);
+
+/// One forum's open escalations and cover now (see [`Desk::status`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ForumStatus {
+    pub forum_id: String,
+    /// Open escalations by (severity, state), unresolved only.
+    pub open: std::collections::BTreeMap<(&'static str, &'static str), u64>,
+    /// Unacknowledged escalations past their first acknowledgement deadline,
+    /// by severity.
+    pub overdue: std::collections::BTreeMap<&'static str, u64>,
+    /// Unacknowledged escalations nobody has been given (nobody available).
+    pub uncovered: u64,
+    /// Time until the next gap in cover within [`COVER_LOOKAHEAD`] (zero:
+    /// nobody on now); `None` when covered throughout.
+    pub next_gap: Option<Duration>,
+}
+
 pub struct Desk {
     store: Arc<Store>,
     clock: SharedClock,
@@ -333,6 +352,16 @@ impl Desk {
 
     /// Applies one forum event from the bus. Idempotent by event id.
     pub async fn apply_event(&self, event: &v1::Event) -> Result<(), DeskError> {
+        self.apply_traced_event(event, "").await
+    }
+
+    /// [`Desk::apply_event`] for an event whose trace context is
+    /// `traceparent`; escalations it opens carry it to their delivery.
+    pub async fn apply_traced_event(
+        &self,
+        event: &v1::Event,
+        traceparent: &str,
+    ) -> Result<(), DeskError> {
         let Some(forum) = self.forum(&event.forum_id) else {
             tracing::warn!(forum_id = %event.forum_id, "an event for a forum this service does not know; skipped");
             return Ok(());
@@ -399,6 +428,7 @@ impl Desk {
                 occurred_at: event.occurred_at,
                 report_note: seen.report_note.clone(),
                 thread_id: seen.thread_id.clone(),
+                traceparent: traceparent.to_owned(),
             };
             let id = match self
                 .store
@@ -1162,6 +1192,60 @@ impl Desk {
         self.partner_of(forum).map(str::to_owned)
     }
 
+    // ---- status, for metrics -------------------------------------------
+
+    /// Each forum's open escalations and cover now, for the gauges.
+    pub fn status(&self) -> Result<Vec<ForumStatus>, DeskError> {
+        let now = self.clock.now();
+        let mut by_forum: HashMap<&str, ForumStatus> = self
+            .forums
+            .keys()
+            .map(|id| {
+                let next_gap = match self.roster(id) {
+                    Some(roster) => roster
+                        .next_gap(now, COVER_LOOKAHEAD)
+                        .map(|(start, _)| start.duration_since(now).unwrap_or_default()),
+                    // No roster: nobody is ever on shift.
+                    None => Some(Duration::ZERO),
+                };
+                (
+                    id.as_str(),
+                    ForumStatus {
+                        forum_id: id.clone(),
+                        next_gap,
+                        ..ForumStatus::default()
+                    },
+                )
+            })
+            .collect();
+        for escalation in self.store.open_escalations()? {
+            let Some(status) = by_forum.get_mut(escalation.forum_id.as_str()) else {
+                continue;
+            };
+            let severity = severity_name(escalation.severity);
+            let state = match EscalationState::try_from(escalation.state) {
+                Ok(EscalationState::Open) => "open",
+                Ok(EscalationState::Notified) => "notified",
+                Ok(EscalationState::Acknowledged) => "acknowledged",
+                _ => continue,
+            };
+            *status.open.entry((severity, state)).or_default() += 1;
+            if state == "acknowledged" {
+                continue;
+            }
+            let opened = ts_ms(&escalation.opened_at).unwrap_or(ms(now));
+            if opened + self.ack_ms(&escalation) <= ms(now) {
+                *status.overdue.entry(severity).or_default() += 1;
+            }
+            if state == "open" || escalation.assignee.is_none() {
+                status.uncovered += 1;
+            }
+        }
+        let mut out: Vec<ForumStatus> = by_forum.into_values().collect();
+        out.sort_by(|a, b| a.forum_id.cmp(&b.forum_id));
+        Ok(out)
+    }
+
     // ---- plumbing ------------------------------------------------------
 
     /// Appends a change to the timeline and queues it for the escalations
@@ -1520,6 +1604,16 @@ mod tests {
             open.into_iter().next().unwrap()
         }
 
+        fn only_of(&self, forum: &str) -> Escalation {
+            let mut open: Vec<_> = self
+                .open()
+                .into_iter()
+                .filter(|e| e.forum_id == forum)
+                .collect();
+            assert_eq!(open.len(), 1, "one open escalation of {forum}");
+            open.pop().unwrap()
+        }
+
         fn inbox(&self, forum: &str, moderator: &str) -> Vec<EscalationNotice> {
             self.desk.notices_after(&who(forum, moderator), 0).unwrap()
         }
@@ -1559,6 +1653,51 @@ mod tests {
         let assessor = Assessor::new();
         assert_eq!(assessor.assess(CRISIS).level, Level::Crisis);
         assert_eq!(assessor.assess(HIGH).level, Level::High);
+    }
+
+    #[tokio::test]
+    async fn status_counts_open_overdue_and_uncovered_escalations_and_the_next_gap() {
+        let f = Fixture::new(); // Monday noon in London
+        let _ana = f.connect("a", "ana").await;
+        f.post("a", "p1", "t1", CRISIS).await;
+        f.post("c", "p2", "t2", HIGH).await; // forum c: nobody at all
+        let status = |forum: &str| {
+            f.desk
+                .status()
+                .unwrap()
+                .into_iter()
+                .find(|s| s.forum_id == forum)
+                .unwrap()
+        };
+        let a = status("a");
+        assert_eq!(a.open.get(&("crisis", "notified")), Some(&1));
+        assert!(a.overdue.is_empty() && a.uncovered == 0);
+        assert_eq!(a.next_gap, None, "covered around the clock");
+        let c = status("c");
+        assert_eq!(c.open.get(&("high", "open")), Some(&1));
+        assert_eq!(c.uncovered, 1);
+        assert_eq!(c.next_gap, Some(Duration::ZERO), "no roster: no cover now");
+        assert_eq!(
+            status("b").next_gap,
+            Some(Duration::from_secs(5 * 3600)),
+            "dee's shift ends at 17:00"
+        );
+
+        // Past the crisis deadline it stays overdue while re-escalated...
+        f.minutes(6);
+        f.desk.check_deadlines().await.unwrap();
+        assert_eq!(status("a").overdue.get("crisis"), Some(&1));
+        // ...until someone acknowledges it.
+        let id = f.only_of("a").escalation_id;
+        let holder = assignee(&f.only_of("a"));
+        let (forum, moderator) = holder.split_once('/').unwrap();
+        f.desk
+            .acknowledge(&who(forum, moderator), &id)
+            .await
+            .unwrap();
+        let a = status("a");
+        assert!(a.overdue.is_empty(), "{a:?}");
+        assert_eq!(a.open.get(&("crisis", "acknowledged")), Some(&1));
     }
 
     #[tokio::test]

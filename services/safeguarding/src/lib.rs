@@ -104,7 +104,13 @@ pub async fn serve(
         clock,
         outbox_ready.clone(),
     )?);
+    let _gauges = metrics::observe(Arc::downgrade(&desk));
     let subscription = bus.subscribe(&config.safeguarding.consumer_group, &[FORUM_EVENTS])?;
+    let _lag = modstream_runtime::ConsumerLag::start(
+        &bus,
+        &config.safeguarding.consumer_group,
+        &[FORUM_EVENTS],
+    )?;
     let (stop, stopped) = watch::channel(false);
     let consumer = OwnedTask::spawn(consume::run(subscription, desk.clone(), stopped.clone()));
     let timer = OwnedTask::spawn(run_timer(

@@ -7,9 +7,24 @@
 //! - `modstream_safeguarding_escalations_uncovered_total` (counter): times
 //!   nobody at all could be told about an escalation;
 //! - `modstream_safeguarding_time_to_acknowledge_seconds` (histogram).
+//!
+//! Gauges read from the desk when collected ([`Gauges`]):
+//! - `modstream_safeguarding_open_escalations` (forum, severity, state);
+//! - `modstream_safeguarding_overdue_escalations` (forum, severity): not
+//!   acknowledged and past their first acknowledgement deadline;
+//! - `modstream_safeguarding_uncovered_escalations` (forum): not acknowledged
+//!   and with nobody holding them;
+//! - `modstream_safeguarding_next_cover_gap_seconds` (forum): time until the
+//!   next gap in cover within 24 hours (0: nobody on now); absent when
+//!   covered throughout.
+
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{Counter, Histogram};
+use opentelemetry::metrics::{Counter, Histogram, ObservableGauge};
+
+use crate::desk::{Desk, ForumStatus};
 
 pub struct Metrics {
     opened: Counter<u64>,
@@ -89,5 +104,113 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The desk's gauges; they are observed while this is held.
+pub struct Gauges {
+    _instruments: Vec<ObservableGauge<u64>>,
+}
+
+/// One reading of the desk, and when it was taken.
+type Reading = (Instant, Vec<ForumStatus>);
+
+/// How long one reading of the desk serves every gauge of a collection.
+const STATUS_FRESH_FOR: Duration = Duration::from_millis(500);
+
+/// Registers the gauges, reading `desk` when collected (weakly: the gauges
+/// never keep a stopped desk alive).
+pub fn observe(desk: Weak<Desk>) -> Gauges {
+    let meter = opentelemetry::global::meter("modstream-safeguarding");
+    // The four gauges are collected together; read the desk once for them.
+    let cache: Arc<Mutex<Option<Reading>>> = Arc::default();
+    let status = move || -> Vec<ForumStatus> {
+        let mut cached = cache.lock().expect("status cache lock");
+        if let Some((at, status)) = cached.as_ref()
+            && at.elapsed() < STATUS_FRESH_FOR
+        {
+            return status.clone();
+        }
+        let Some(desk) = desk.upgrade() else {
+            return Vec::new();
+        };
+        match desk.status() {
+            Ok(status) => {
+                *cached = Some((Instant::now(), status.clone()));
+                status
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the desk for metrics");
+                Vec::new()
+            }
+        }
+    };
+    let status = Arc::new(status);
+    let forum = |s: &ForumStatus| KeyValue::new("forum", s.forum_id.clone());
+
+    let open = {
+        let status = status.clone();
+        meter
+            .u64_observable_gauge("modstream_safeguarding_open_escalations")
+            .with_description("Escalations not resolved yet, by severity and state")
+            .with_callback(move |observer| {
+                for s in status().iter() {
+                    for ((severity, state), count) in &s.open {
+                        observer.observe(
+                            *count,
+                            &[
+                                forum(s),
+                                KeyValue::new("severity", *severity),
+                                KeyValue::new("state", *state),
+                            ],
+                        );
+                    }
+                }
+            })
+            .build()
+    };
+    let overdue = {
+        let status = status.clone();
+        meter
+            .u64_observable_gauge("modstream_safeguarding_overdue_escalations")
+            .with_description(
+                "Escalations nobody acknowledged within the forum's acknowledgement deadline",
+            )
+            .with_callback(move |observer| {
+                for s in status().iter() {
+                    for severity in ["high", "crisis"] {
+                        let count = s.overdue.get(severity).copied().unwrap_or(0);
+                        observer.observe(count, &[forum(s), KeyValue::new("severity", severity)]);
+                    }
+                }
+            })
+            .build()
+    };
+    let uncovered = {
+        let status = status.clone();
+        meter
+            .u64_observable_gauge("modstream_safeguarding_uncovered_escalations")
+            .with_description("Unacknowledged escalations nobody is holding")
+            .with_callback(move |observer| {
+                for s in status().iter() {
+                    observer.observe(s.uncovered, &[forum(s)]);
+                }
+            })
+            .build()
+    };
+    let next_gap = meter
+        .u64_observable_gauge("modstream_safeguarding_next_cover_gap_seconds")
+        .with_description("Seconds until the next gap in moderator cover within 24 hours")
+        .with_unit("s")
+        .with_callback(move |observer| {
+            for s in status().iter() {
+                if let Some(gap) = s.next_gap {
+                    observer.observe(gap.as_secs(), &[forum(s)]);
+                }
+            }
+        })
+        .build();
+    Gauges {
+        _instruments: vec![open, overdue, uncovered, next_gap],
     }
 }

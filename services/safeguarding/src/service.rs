@@ -11,16 +11,19 @@ use modstream_proto::convert;
 use modstream_proto::v1::{
     AcknowledgeRequest, AddNoteRequest, Cover, Escalation, EscalationList, EscalationNotice,
     EscalationRef, ForumAction, GetCoverRequest, GetRosterRequest, HandOverRequest,
-    ListOpenRequest, PutRosterRequest, ResolveRequest, Roster as RosterMessage,
+    ListOpenRequest, NoticeKind, PutRosterRequest, ResolveRequest, Roster as RosterMessage,
     StreamActionsRequest, StreamEscalationsRequest, forum_actions_server::ForumActions,
     moderation_server::Moderation, rosters_server::Rosters,
 };
+use modstream_telemetry::trace;
+use opentelemetry::KeyValue;
+use opentelemetry::trace::SpanKind;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
-use crate::desk::{Desk, DeskError, Presence};
+use crate::desk::{Desk, DeskError, Presence, severity_name};
 use crate::roster::Roster;
 
 impl From<DeskError> for Status {
@@ -33,6 +36,38 @@ impl From<DeskError> for Status {
             DeskError::Store(e) => Status::internal(format!("the safeguarding store failed: {e}")),
         }
     }
+}
+
+/// Records the hand-over of an assignment to a moderator's stream as a span
+/// in the trace of the event that brought the escalation, so one trace runs
+/// from the forum's publish call to the moderator's console.
+fn trace_delivery(notice: &EscalationNotice) {
+    if notice.kind != NoticeKind::Assigned as i32 {
+        return;
+    }
+    let Some(escalation) = &notice.escalation else {
+        return;
+    };
+    let Some(evidence) = escalation.evidence.last() else {
+        return;
+    };
+    let parent = trace::extract([(trace::TRACEPARENT, evidence.traceparent.as_str())]);
+    let span = trace::start_span(
+        "modstream-safeguarding",
+        "escalation.deliver",
+        SpanKind::Producer,
+        &parent,
+        vec![
+            KeyValue::new("modstream.forum_id", escalation.forum_id.clone()),
+            KeyValue::new("modstream.escalation_id", escalation.escalation_id.clone()),
+            KeyValue::new("modstream.severity", severity_name(escalation.severity)),
+        ],
+    );
+    tracing::debug!(
+        escalation_id = %escalation.escalation_id,
+        trace_id = %trace::trace_id(&span),
+        "escalation delivered to a moderator's stream"
+    );
 }
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
@@ -85,7 +120,11 @@ impl Moderation for ModerationApi {
             backlog,
             live,
             move |(forum, moderator, notice)| {
-                (forum == mine.forum_id && moderator == mine.moderator_id).then_some(notice)
+                if forum != mine.forum_id || moderator != mine.moderator_id {
+                    return None;
+                }
+                trace_delivery(&notice);
+                Some(notice)
             },
             move |last| desk.notices_after(&who, last),
             presence, // connected while the stream lives
