@@ -6,11 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use modstream_proto::topics::ESCALATIONS;
+use modstream_proto::topics::{ESCALATIONS, ROSTERS};
 use modstream_proto::v1::{
     AcknowledgeRequest, EscalationEvent, EscalationNotice, EscalationRef, EscalationState,
     ForumAction, GetCoverRequest, ListOpenRequest, NoticeKind, Outcome, PublishPostRequest,
-    PutRosterRequest, ResolveRequest, Roster, Severity, StreamActionsRequest,
+    PutRosterRequest, ResolveRequest, Roster, RosterChanged, Severity, StreamActionsRequest,
     StreamEscalationsRequest, Weekday, WeeklyShift, escalation_change::Change, forum_action,
     forum_actions_client::ForumActionsClient, moderation_client::ModerationClient,
     rosters_client::RostersClient,
@@ -483,6 +483,20 @@ async fn rosters_from_the_admin_api_route_to_the_partner_or_raise_uncovered() {
         ))
         .await
         .unwrap();
+    // The change is on the rosters topic: who (the admin key's name, never
+    // the key), when, and the new cover.
+    let mut audit = system.bus.subscribe("test.rosters", &[ROSTERS]).unwrap();
+    let message = tokio::time::timeout(WAIT, audit.next())
+        .await
+        .expect("a roster change on the bus in time")
+        .unwrap();
+    let changed = RosterChanged::decode(message.payload.as_slice()).unwrap();
+    assert_eq!(changed.forum_id, ALPHA);
+    assert_eq!(message.key, ALPHA.as_bytes());
+    assert!(changed.changed_by.starts_with("admin:"), "{changed:?}");
+    assert!(!changed.changed_by.contains(ALPHA_ADMIN_KEY));
+    assert!(changed.at.is_some());
+    assert!(changed.roster.unwrap().shifts.is_empty());
     system.start_safeguarding().await; // the API's roster survives a restart
     let mut actions = ForumActionsClient::connect(format!(
         "http://{}",

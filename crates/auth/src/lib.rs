@@ -181,15 +181,17 @@ impl AdminKeys {
         Ok(Self { by_hash })
     }
 
-    /// The forum of the call's admin key, which must be `forum_id`.
-    pub fn authorize(&self, metadata: &MetadataMap, forum_id: &str) -> Result<(), AuthError> {
+    /// Checks that the call's admin key is one of `forum_id`'s, and names
+    /// who is acting, for the audit trail: `admin:` and the first 12 hex
+    /// digits of the key's SHA-256 (which key, without revealing it).
+    pub fn authorize(&self, metadata: &MetadataMap, forum_id: &str) -> Result<String, AuthError> {
         let hash = bearer_hash(metadata, "forum admin key")?;
         let own = self
             .by_hash
             .get(&hash)
             .ok_or_else(|| AuthError::Unauthenticated("the admin key is not valid".into()))?;
         if own == forum_id {
-            Ok(())
+            Ok(format!("admin:{}", &hex::encode(hash)[..12]))
         } else {
             Err(AuthError::PermissionDenied(format!(
                 "forum_id: this admin key is for forum {own:?}, not {forum_id:?}"

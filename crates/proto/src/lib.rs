@@ -30,6 +30,9 @@ pub mod topics {
     pub const ESCALATIONS: &str = "modstream.escalations.v1";
     /// Actions for forum platforms (`ForumAction`), keyed by forum and thread.
     pub const FORUM_ACTIONS: &str = "modstream.forum-actions.v1";
+    /// Rosters replaced through the admin API (`RosterChanged`), keyed by
+    /// forum: an audit of who changed cover, and how the dashboard follows it.
+    pub const ROSTERS: &str = "modstream.rosters.v1";
     /// Consumer group of the responsiveness service.
     pub const RESPONSIVENESS_GROUP: &str = "modstream.responsiveness";
 }

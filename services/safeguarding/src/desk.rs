@@ -23,11 +23,11 @@ use modstream_auth::Moderator;
 use modstream_clock::SharedClock;
 use modstream_config::{Config, ForumSafeguarding};
 use modstream_proto::convert;
-use modstream_proto::topics::{ESCALATIONS, FORUM_ACTIONS};
+use modstream_proto::topics::{ESCALATIONS, FORUM_ACTIONS, ROSTERS};
 use modstream_proto::v1::{
     self, Escalation, EscalationChange, EscalationEvent, EscalationNotice, EscalationState,
-    Evidence, ForumAction, ModeratorRef, NoticeKind, Outcome, ReportReason, RiskReason, Severity,
-    Tier, escalation_change::Change as C, event::Payload, forum_action,
+    Evidence, ForumAction, ModeratorRef, NoticeKind, Outcome, ReportReason, RiskReason,
+    RosterChanged, Severity, Tier, escalation_change::Change as C, event::Payload, forum_action,
 };
 use modstream_risk::{Assessment, Assessor, Level};
 use prost::Message as _;
@@ -1175,11 +1175,30 @@ impl Desk {
             .unwrap_or_default()
     }
 
-    pub async fn put_roster(&self, roster: Roster) -> Result<(), DeskError> {
+    /// Replaces a forum's roster on behalf of `changed_by` (an admin key's
+    /// name), and records the change on the rosters topic in the same batch:
+    /// the audit trail, and how the dashboard learns the new cover.
+    pub async fn put_roster(&self, roster: Roster, changed_by: &str) -> Result<(), DeskError> {
         let _one = self.one_at_a_time.lock().await;
         let proto = roster.to_proto();
         let mut change = Change::default();
         self.store.put_roster(&mut change, &proto);
+        let changed = RosterChanged {
+            change_id: Uuid::now_v7().to_string(),
+            at: Some(convert::timestamp(self.clock.now())),
+            forum_id: proto.forum_id.clone(),
+            changed_by: changed_by.to_owned(),
+            roster: Some(proto.clone()),
+        };
+        self.store.queue(
+            &mut change,
+            OutboxRecord {
+                topic: ROSTERS.to_owned(),
+                key: proto.forum_id.clone(),
+                payload: changed.encode_to_vec(),
+                headers: vec!["modstream-change-id".into(), changed.change_id.clone()],
+            },
+        )?;
         self.commit(change).await?;
         self.rosters
             .write()

@@ -36,7 +36,7 @@ use anyhow::Context as _;
 use modstream_bus::Bus;
 use modstream_clock::SharedClock;
 use modstream_config::Config;
-use modstream_proto::topics::{ESCALATIONS, FORUM_ACTIONS, FORUM_EVENTS};
+use modstream_proto::topics::{ESCALATIONS, FORUM_ACTIONS, FORUM_EVENTS, ROSTERS};
 use modstream_proto::v1::forum_actions_server::ForumActionsServer;
 use modstream_proto::v1::moderation_server::ModerationServer;
 use modstream_proto::v1::rosters_server::RostersServer;
@@ -93,7 +93,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
-    bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS, FORUM_ACTIONS])
+    bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS, FORUM_ACTIONS, ROSTERS])
         .await
         .context("cannot create the safeguarding topics")?;
     let store = open_store(config)?;

@@ -229,11 +229,11 @@ impl Rosters for RostersApi {
             .roster
             .clone()
             .ok_or_else(|| Status::invalid_argument("roster: required"))?;
-        self.keys.authorize(request.metadata(), &roster.forum_id)?;
+        let admin = self.keys.authorize(request.metadata(), &roster.forum_id)?;
         let parsed = Roster::from_proto(&roster, &self.desk.moderators(&roster.forum_id))
             .map_err(|e| Status::invalid_argument(format!("roster.{e}")))?;
-        self.desk.put_roster(parsed.clone()).await?;
-        tracing::info!(forum_id = %roster.forum_id, "roster replaced through the admin API");
+        self.desk.put_roster(parsed.clone(), &admin).await?;
+        tracing::info!(forum_id = %roster.forum_id, changed_by = %admin, "roster replaced through the admin API");
         Ok(Response::new(parsed.to_proto()))
     }
 
