@@ -5,8 +5,8 @@
 //! It consumes the forum-events and escalations topics into its own view
 //! (so it runs wherever the bus reaches, as its own process or inside
 //! `modstream up`) and serves the page, a JSON overview, one JSON page per
-//! forum and server-sent events. It shows ids, boards, ages, counts and severities: never post text
-//! or pseudonyms.
+//! forum and server-sent events. It shows ids, boards, ages, counts and
+//! severities: never post text or pseudonyms.
 //!
 //! Modules:
 //! - [`view`]: what is shown, built from the bus;

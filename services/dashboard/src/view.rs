@@ -5,8 +5,8 @@
 //! and cover from the forums' rosters. It answers with the overview's tiles
 //! and with one forum's page ([`crate::forum`]).
 //!
-//! Operations staff never see post text or pseudonyms here: ids, boards,
-//! ages, severities and counts only.
+//! Operations staff never see post text or pseudonyms here: ids (moderator
+//! ids among them), boards, ages, severities and counts only.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
