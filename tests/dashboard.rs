@@ -1,21 +1,151 @@
 //! The operations dashboard in a real headless browser (Debian's Chromium,
-//! driven by `tests/browser/dashboard.mjs`): sign-in and per-forum scopes,
-//! then a post and a crisis post published over gRPC appear on the open
-//! page without a reload. `tests/run.sh` installs Chromium and the script's
-//! one npm package.
+//! driven by `tests/browser/dashboard.mjs`): sign-in, per-forum scopes and
+//! `/healthz`; the overview, then a forum page opened by keyboard, both
+//! updated live by events published over gRPC. `tests/run.sh` installs
+//! Chromium and the script's one npm package.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
-use modstream_proto::v1::PublishPostRequest;
-use modstream_tests::{
-    ALPHA, ALPHA_KEY, OPS_ALPHA_TOKEN, OPS_FEDERATION_TOKEN, System, WAIT, authorized, header, post,
+use modstream_proto::v1::{
+    AcknowledgeRequest, EscalationNotice, PublishPostRequest, PublishReplyRequest,
+    StreamEscalationsRequest, moderation_client::ModerationClient,
 };
+use modstream_tests::{
+    ALPHA, ALPHA_KEY, ANA_TOKEN, BETA, BETA_KEY, GAMMA, GAMMA_KEY, OPS_ALPHA_TOKEN,
+    OPS_FEDERATION_TOKEN, System, WAIT, authorized, header, post, reply,
+};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+
+/// The browser script, run by node, and what it has printed.
+struct Browser {
+    node: Child,
+    lines: Lines<BufReader<ChildStdout>>,
+    stderr: JoinHandle<String>,
+    printed: Vec<String>,
+}
+
+impl Browser {
+    fn start(browser_dir: &Path, args: &[&str]) -> Self {
+        let mut node = Command::new("node")
+            .arg("dashboard.mjs")
+            .args(args)
+            .current_dir(browser_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node runs");
+        let lines = BufReader::new(node.stdout.take().unwrap()).lines();
+        let mut stderr = node.stderr.take().unwrap();
+        let stderr = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text).await;
+            text
+        });
+        Self {
+            node,
+            lines,
+            stderr,
+            printed: Vec::new(),
+        }
+    }
+
+    /// Waits until the script prints `stage`; fails with its output if it
+    /// ends, fails or takes too long first.
+    async fn reaches(&mut self, stage: &str) {
+        let lines = &mut self.lines;
+        let printed = &mut self.printed;
+        let reached = tokio::time::timeout(WAIT, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let found = line == stage;
+                printed.push(line);
+                if found {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        if reached != Ok(true) {
+            let _ = self.node.kill().await;
+            let stderr = (&mut self.stderr).await.unwrap_or_default();
+            panic!(
+                "the browser test did not reach {stage}\n{stderr}\nprinted: {:?}",
+                self.printed
+            );
+        }
+    }
+
+    async fn exits_cleanly(mut self) {
+        let status = tokio::time::timeout(WAIT, self.node.wait()).await;
+        let stderr = (&mut self.stderr).await.unwrap_or_default();
+        assert!(
+            matches!(status, Ok(Ok(s)) if s.success()),
+            "the browser test failed: {status:?}\n{stderr}\nprinted: {:?}",
+            self.printed
+        );
+    }
+}
+
+async fn moderation(system: &System) -> ModerationClient<Channel> {
+    let address = system.safeguarding.as_ref().unwrap().address;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match ModerationClient::connect(format!("http://{address}")).await {
+            Ok(client) => return client,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await
+            }
+            Err(err) => panic!("safeguarding not reachable: {err}"),
+        }
+    }
+}
+
+async fn next_notice(stream: &mut tonic::Streaming<EscalationNotice>) -> EscalationNotice {
+    tokio::time::timeout(WAIT, stream.message())
+        .await
+        .expect("a notice in time")
+        .expect("stream error")
+        .expect("stream open")
+}
+
+async fn publish_post(system: &System, forum: &str, key: &str, thread: &str, body: &str) {
+    system
+        .client()
+        .await
+        .publish_post(authorized(
+            PublishPostRequest {
+                header: header(forum, thread),
+                post: Some(post(thread, "dash-member", body)),
+            },
+            key,
+        ))
+        .await
+        .unwrap();
+}
+
+async fn publish_reply(system: &System, forum: &str, key: &str, thread: &str, body: &str) {
+    system
+        .client()
+        .await
+        .publish_reply(authorized(
+            PublishReplyRequest {
+                header: header(forum, &format!("{thread}-reply")),
+                reply: Some(reply(thread, "dash-helper", body)),
+            },
+            key,
+        ))
+        .await
+        .unwrap();
+}
 
 #[tokio::test]
-async fn the_overview_shows_new_posts_and_escalations_live() {
+async fn the_overview_and_a_forum_page_update_live_in_a_browser() {
     let mut system = System::embedded().await;
     system.start_safeguarding().await;
     let dashboard = system.start_dashboard().await;
@@ -24,86 +154,89 @@ async fn the_overview_shows_new_posts_and_escalations_live() {
         browser_dir.join("node_modules/playwright-core").is_dir(),
         "run `npm ci --prefix tests/browser` (tests/run.sh does)"
     );
+    // Ana's console is open, so the crisis post is routed to her.
+    let mut ana = moderation(&system).await;
+    let mut notices = ana
+        .stream_escalations(authorized(
+            StreamEscalationsRequest { after_sequence: 0 },
+            ANA_TOKEN,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+
     let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard.png");
-    let mut node = Command::new("node")
-        .arg("dashboard.mjs")
-        .arg(format!("http://{}/", dashboard.address))
-        .args([OPS_FEDERATION_TOKEN, OPS_ALPHA_TOKEN, ALPHA])
-        .arg(&screenshot)
-        .current_dir(&browser_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
-    let stdout = node.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
-    let ready = tokio::task::spawn_blocking(move || {
-        let line = lines.recv_timeout(WAIT);
-        (line, lines)
-    })
-    .await
-    .unwrap();
-    let (first, lines) = ready;
-    if first.as_deref() != Ok("READY") {
-        let output = node.wait_with_output().unwrap();
-        panic!(
-            "the page did not get ready: {first:?}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-
-    let mut client = system.client().await;
-    for (thread, body) in [
-        (
-            "t-dash-1",
-            "Does anyone else find Sunday evenings the hardest?",
-        ),
-        (
-            "t-dash-2",
-            "I have taken an overdose. Goodbye everyone, I am so sorry.",
-        ),
-    ] {
-        client
-            .publish_post(authorized(
-                PublishPostRequest {
-                    header: header(ALPHA, thread),
-                    post: Some(post(thread, "dash-member", body)),
-                },
-                ALPHA_KEY,
-            ))
-            .await
-            .unwrap();
-    }
-
-    let output = tokio::task::spawn_blocking(move || {
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
-            if let Some(status) = node.try_wait().unwrap() {
-                let mut stderr = String::new();
-                if let Some(mut err) = node.stderr.take() {
-                    use std::io::Read as _;
-                    let _ = err.read_to_string(&mut stderr);
-                }
-                return (status, stderr, lines.try_iter().collect::<Vec<_>>());
-            }
-            if std::time::Instant::now() > deadline {
-                let _ = node.kill();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    })
-    .await
-    .unwrap();
-    let (status, stderr, printed) = output;
-    assert!(
-        status.success() && printed.iter().any(|l| l == "PASS"),
-        "browser test failed: {status:?}\n{stderr}\n{printed:?}"
+    let address = format!("http://{}/", dashboard.address);
+    let mut browser = Browser::start(
+        &browser_dir,
+        &[
+            &address,
+            OPS_FEDERATION_TOKEN,
+            OPS_ALPHA_TOKEN,
+            ALPHA,
+            screenshot.to_str().unwrap(),
+        ],
     );
+
+    browser.reaches("READY").await;
+    publish_post(
+        &system,
+        ALPHA,
+        ALPHA_KEY,
+        "t-dash-1",
+        "Does anyone else find Sunday evenings the hardest?",
+    )
+    .await;
+    publish_post(
+        &system,
+        ALPHA,
+        ALPHA_KEY,
+        "t-dash-2",
+        "I have taken an overdose. Goodbye everyone, I am so sorry.",
+    )
+    .await;
+    let escalation = next_notice(&mut notices).await.escalation.unwrap();
+
+    browser.reaches("FORUM").await;
+    ana.acknowledge(authorized(
+        AcknowledgeRequest {
+            escalation_id: escalation.escalation_id,
+        },
+        ANA_TOKEN,
+    ))
+    .await
+    .unwrap();
+    for thread in ["t-dash-1", "t-dash-2"] {
+        publish_reply(
+            &system,
+            ALPHA,
+            ALPHA_KEY,
+            thread,
+            "I hear you. Sunday evenings are hard for me too.",
+        )
+        .await;
+    }
+    publish_post(
+        &system,
+        ALPHA,
+        ALPHA_KEY,
+        "t-dash-3",
+        "This is my first post here, hello everyone.",
+    )
+    .await;
+    // Two more forums with an answered post: enough for a federation median.
+    for (forum, key) in [(BETA, BETA_KEY), (GAMMA, GAMMA_KEY)] {
+        let thread = format!("t-{forum}-1");
+        publish_post(&system, forum, key, &thread, "What helps you sleep?").await;
+        publish_reply(&system, forum, key, &thread, "A warm drink and the radio.").await;
+    }
+
+    browser.reaches("PASS").await;
+    browser.exits_cleanly().await;
     assert!(screenshot.is_file(), "a screenshot of the overview");
+    assert!(
+        screenshot.with_file_name("dashboard-forum.png").is_file(),
+        "a screenshot of the forum page"
+    );
     dashboard.stop().await;
 }

@@ -4,14 +4,21 @@
 //!
 //! It consumes the forum-events and escalations topics into its own view
 //! (so it runs wherever the bus reaches, as its own process or inside
-//! `modstream up`) and serves the page, a JSON overview and server-sent
-//! events. It shows ids, boards, ages, counts and severities: never post text
-//! or pseudonyms.
+//! `modstream up`) and serves the page, a JSON overview, one JSON page per
+//! forum and server-sent events. It shows ids, boards, ages, counts and
+//! severities: never post text or pseudonyms.
 //!
 //! Modules:
 //! - [`view`]: what is shown, built from the bus;
-//! - [`http`]: the web server, sign-in, the overview and its live updates.
+//! - [`escalation`]: each escalation's state and timeline, without text;
+//! - [`forum`]: one forum's page (time to first reply over time, the
+//!   unanswered list by urgency, escalations, the week's cover, the
+//!   federation median) and the computations behind it;
+//! - [`http`]: the web server, sign-in, the overview, the forum pages and
+//!   their live updates.
 
+pub mod escalation;
+pub mod forum;
 pub mod http;
 pub mod view;
 

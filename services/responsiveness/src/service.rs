@@ -10,9 +10,8 @@ use modstream_clock::SharedClock;
 use modstream_config::AlertThresholds;
 use modstream_proto::convert;
 use modstream_proto::v1::{
-    Benchmark, FederationFigures, ForumStats, ListUnansweredRequest, StatsRequest,
-    StreamAlertsRequest, UnansweredAlert, UnansweredPost, UnansweredPosts,
-    responsiveness_server::Responsiveness,
+    Benchmark, ForumStats, ListUnansweredRequest, StatsRequest, StreamAlertsRequest,
+    UnansweredAlert, UnansweredPost, UnansweredPosts, responsiveness_server::Responsiveness,
 };
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -20,7 +19,7 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use crate::alerts::Alerts;
-use crate::stats::forum_stats;
+use crate::stats::{federation_figures, forum_stats, urgency_allowance_ms};
 use crate::store::{Store, StoreError};
 
 /// The default window of `GetStats`.
@@ -96,53 +95,6 @@ impl Queries {
     }
 }
 
-/// The wait a post is measured against for urgency: its first alert
-/// threshold (nudge, else escalate), else the forum's reply target.
-fn urgency_threshold_ms(thresholds: &AlertThresholds, new_member: bool, target_ms: i64) -> i64 {
-    let (nudge, escalate) = if new_member {
-        (
-            thresholds.new_member_nudge_minutes,
-            thresholds.new_member_escalate_minutes,
-        )
-    } else {
-        (thresholds.nudge_minutes, thresholds.escalate_minutes)
-    };
-    [nudge, escalate]
-        .into_iter()
-        .find(|m| *m > 0)
-        .map_or(target_ms, |m| m as i64 * 60_000)
-}
-
-/// Fewest forums whose figures may be combined into a federation median, so
-/// that no single other forum's figures can be worked out from it.
-pub const MIN_FORUMS_FOR_MEDIAN: usize = 3;
-
-fn median_i64(mut values: Vec<i64>) -> Option<i64> {
-    if values.len() < MIN_FORUMS_FOR_MEDIAN {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2
-    })
-}
-
-fn median_f64(mut values: Vec<f64>) -> Option<f64> {
-    if values.len() < MIN_FORUMS_FOR_MEDIAN {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    })
-}
-
 #[tonic::async_trait]
 impl Responsiveness for Queries {
     async fn get_stats(
@@ -167,31 +119,16 @@ impl Responsiveness for Queries {
         self.keys.authorize(&metadata, &r.forum_id)?;
         let window = self.window(&r)?;
         let own = self.stats(&r.forum_id, "", window)?;
-        let (mut p50s, mut p90s, mut shares) = (Vec::new(), Vec::new(), Vec::new());
-        let mut contributing = 0;
+        let mut summaries = Vec::new();
         for forum in self.targets.keys() {
             let stats = if *forum == r.forum_id {
                 own.clone()
             } else {
                 self.stats(forum, "", window)?
             };
-            let all = stats.all.unwrap_or_default();
-            if all.posts == 0 {
-                continue;
-            }
-            contributing += 1;
-            let ttfr = all.ttfr_any.unwrap_or_default();
-            p50s.extend(ttfr.p50_ms);
-            p90s.extend(ttfr.p90_ms);
-            shares.push(all.answered_within_target as f64 / all.posts as f64);
+            summaries.push(stats.all.unwrap_or_default());
         }
-        let enough = contributing >= MIN_FORUMS_FOR_MEDIAN;
-        let federation = FederationFigures {
-            forums_contributing: contributing as u32,
-            median_ttfr_p50_ms: median_i64(p50s).filter(|_| enough),
-            median_ttfr_p90_ms: median_i64(p90s).filter(|_| enough),
-            median_share_within_target: median_f64(shares).filter(|_| enough),
-        };
+        let federation = federation_figures(&summaries);
         Ok(Response::new(Benchmark {
             own: Some(own),
             federation: Some(federation),
@@ -264,7 +201,7 @@ impl Responsiveness for Queries {
         // used up, so a new member's first post (shorter threshold) comes
         // before an older post with a longer one.
         let urgency = |p: &UnansweredPost| {
-            let allowed = urgency_threshold_ms(&thresholds, p.author_is_new, target).max(1);
+            let allowed = urgency_allowance_ms(&thresholds, p.author_is_new, target).max(1);
             (p.age_ms as f64 / allowed as f64, p.age_ms)
         };
         posts.sort_by(|a, b| {
