@@ -114,6 +114,7 @@ try {
     (await metric("unanswered")) === "2" && (await metric("escalations")).startsWith("1 crisis"),
   async () => `unanswered ${await metric("unanswered")}, escalations ${await metric("escalations")}`);
   if (!(await metric("oldest-unacknowledged")).match(/s|min/)) fail("no unacknowledged age shown");
+  if (!(await metric("bus-lag")).match(/^(none|\d+ records behind)$/)) fail(`no bus lag shown: ${await metric("bus-lag")}`);
   const after = JSON.stringify(await (await fetch(new URL("/api/overview", url), { headers: { cookie } })).json());
   noMemberData(after, "the overview");
   await page.screenshot({ path: screenshot, fullPage: true });

@@ -123,11 +123,23 @@ pub struct ConsumerLag {
 }
 
 impl ConsumerLag {
+    /// Measures `group`'s lag and exports it (call it where the group
+    /// consumes, so each group is exported once).
     pub fn start(bus: &Bus, group: &str, topics: &[&str]) -> Result<Self, BusError> {
+        Self::run(bus, group, topics, true)
+    }
+
+    /// Measures another component's group's lag without exporting it (its
+    /// own process exports it).
+    pub fn watch(bus: &Bus, group: &str, topics: &[&str]) -> Result<Self, BusError> {
+        Self::run(bus, group, topics, false)
+    }
+
+    fn run(bus: &Bus, group: &str, topics: &[&str], export: bool) -> Result<Self, BusError> {
         let monitor = bus.lag_monitor(group, topics)?;
         let latest =
             std::sync::Arc::new(std::sync::Mutex::new(Vec::<modstream_bus::TopicLag>::new()));
-        let gauge = {
+        let gauge = export.then(|| {
             let latest = latest.clone();
             let group = group.to_owned();
             opentelemetry::global::meter("modstream-bus")
@@ -145,7 +157,7 @@ impl ConsumerLag {
                     }
                 })
                 .build()
-        };
+        });
         let task = OwnedTask::spawn({
             let latest = latest.clone();
             async move {

@@ -30,12 +30,15 @@ use anyhow::Context as _;
 use modstream_bus::{Bus, Subscription};
 use modstream_clock::SharedClock;
 use modstream_config::Config;
-use modstream_proto::topics::{ESCALATIONS, FORUM_EVENTS};
-use modstream_runtime::OwnedTask;
+use modstream_proto::topics::{ESCALATIONS, FORUM_EVENTS, ROSTERS};
+use modstream_runtime::{ConsumerLag, OwnedTask};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::view::View;
+
+/// How often the tiles' bus lag is refreshed from the lag monitors.
+const LAG_REFRESH: Duration = Duration::from_secs(1);
 
 /// sled's page cache for the dashboard's view.
 const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
@@ -92,7 +95,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
-    bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS])
+    bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS, ROSTERS])
         .await
         .context("cannot create the dashboard's topics")?;
     let dir = config.data_dir.join("dashboard");
@@ -102,10 +105,24 @@ pub async fn serve(
         .open()
         .with_context(|| format!("cannot open {}", dir.display()))?;
     let view = Arc::new(View::open(config, db, clock)?);
-    let subscription = bus.subscribe(
-        &config.dashboard.consumer_group,
-        &[FORUM_EVENTS, ESCALATIONS],
-    )?;
+    let topics = [FORUM_EVENTS, ESCALATIONS, ROSTERS];
+    let subscription = bus.subscribe(&config.dashboard.consumer_group, &topics)?;
+    // The tiles' figures are as fresh as the slowest of the consumers behind
+    // them: the dashboard's own, and the two services whose work it shows.
+    let lags = [
+        ConsumerLag::start(&bus, &config.dashboard.consumer_group, &topics)?,
+        ConsumerLag::watch(&bus, &config.responsiveness.consumer_group, &[FORUM_EVENTS])?,
+        ConsumerLag::watch(&bus, &config.safeguarding.consumer_group, &[FORUM_EVENTS])?,
+    ];
+    let _lag_to_view = OwnedTask::spawn({
+        let view = view.clone();
+        async move {
+            loop {
+                view.set_bus_lag(lags.iter().map(ConsumerLag::records).max().unwrap_or(0));
+                tokio::time::sleep(LAG_REFRESH).await;
+            }
+        }
+    });
     let (stop, stopped) = watch::channel(false);
     let (changed, changes) = watch::channel(0u64);
     let consumer = OwnedTask::spawn(consume(

@@ -16,8 +16,10 @@ use jiff::tz::TimeZone;
 use modstream_clock::SharedClock;
 use modstream_config::{AlertThresholds, Config};
 use modstream_proto::convert;
-use modstream_proto::topics::{ESCALATIONS, FORUM_EVENTS};
-use modstream_proto::v1::{EscalationEvent, Event, ForumStats, Severity};
+use modstream_proto::topics::{ESCALATIONS, FORUM_EVENTS, ROSTERS};
+use modstream_proto::v1::{
+    EscalationEvent, Event, ForumStats, Roster as RosterMessage, RosterChanged, Severity,
+};
 use modstream_responsiveness::stats::{
     MIN_FORUMS_FOR_MEDIAN, federation_figures, forum_stats, urgency_allowance_ms,
 };
@@ -52,9 +54,31 @@ struct Forum {
     name: String,
     target_ms: i64,
     thresholds: AlertThresholds,
+    /// Who may be on a roster (a roster naming anyone else is refused).
+    moderators: Vec<String>,
+    /// The roster now: from the config, then as replaced through the admin
+    /// API (the rosters topic).
+    cover: std::sync::RwLock<Cover>,
+}
+
+/// A forum's roster and its time zone, which the forum page counts hours in.
+#[derive(Clone)]
+struct Cover {
     roster: Roster,
-    /// The roster's time zone, which the forum page counts hours in.
     tz: TimeZone,
+}
+
+impl Cover {
+    fn new(roster: Roster) -> Self {
+        let tz = TimeZone::get(&roster.to_proto().time_zone).unwrap_or(TimeZone::UTC);
+        Self { roster, tz }
+    }
+}
+
+impl Forum {
+    fn cover(&self) -> Cover {
+        self.cover.read().expect("cover lock").clone()
+    }
 }
 
 pub struct View {
@@ -65,10 +89,14 @@ pub struct View {
     /// When recent events arrived, per forum, for the events-per-second
     /// figure (in memory: a restart starts the window again).
     arrivals: Mutex<HashMap<String, VecDeque<SystemTime>>>,
-    /// The last week of cover computed per forum. Rosters come from the
-    /// config and do not change while running, so a week is computed again
-    /// only when a new hour starts.
+    /// The last week of cover computed per forum, computed again when a new
+    /// hour starts or the roster changes.
     cover: Mutex<HashMap<String, CoverWeek>>,
+    /// Rosters replaced through the admin API: forum id -> `Roster` proto.
+    rosters: sled::Tree,
+    /// Records on the bus not yet applied by the consumers whose figures the
+    /// dashboard shows (its own, responsiveness and safeguarding).
+    bus_lag: std::sync::atomic::AtomicU64,
     clock: SharedClock,
 }
 
@@ -96,6 +124,9 @@ pub struct Tile {
     pub next_gap_from_ms: Option<i64>,
     pub next_gap_to_ms: Option<i64>,
     pub events_per_second: f64,
+    /// Records on the bus the consumers behind these figures have not
+    /// applied yet (the same for every forum: they share the consumers).
+    pub bus_lag_records: u64,
 }
 
 pub(crate) fn ms(time: SystemTime) -> i64 {
@@ -105,31 +136,35 @@ pub(crate) fn ms(time: SystemTime) -> i64 {
 
 impl View {
     pub fn open(config: &Config, db: sled::Db, clock: SharedClock) -> Result<Self, ViewError> {
-        let forums = config
-            .forums
-            .iter()
-            .map(|f| {
-                let moderators: Vec<String> = f.moderators.iter().map(|m| m.id.clone()).collect();
-                let roster = f
-                    .roster
-                    .as_ref()
-                    .and_then(|r| Roster::from_config(&f.id, r, &moderators).ok())
-                    .unwrap_or_else(|| Roster::empty(&f.id));
-                let tz = TimeZone::get(&roster.to_proto().time_zone).unwrap_or(TimeZone::UTC);
-                Forum {
-                    id: f.id.clone(),
-                    name: if f.name.is_empty() {
-                        f.id.clone()
-                    } else {
-                        f.name.clone()
-                    },
-                    target_ms: (f.reply_target_minutes * 60_000) as i64,
-                    thresholds: f.alerts,
-                    roster,
-                    tz,
-                }
-            })
-            .collect();
+        let rosters = db.open_tree("dashboard_rosters")?;
+        let mut forums = Vec::with_capacity(config.forums.len());
+        for f in &config.forums {
+            let moderators: Vec<String> = f.moderators.iter().map(|m| m.id.clone()).collect();
+            // A roster replaced through the admin API wins over the config's.
+            let stored = rosters
+                .get(f.id.as_bytes())?
+                .and_then(|bytes| RosterMessage::decode(bytes.as_ref()).ok())
+                .and_then(|proto| Roster::from_proto(&proto, &moderators).ok());
+            let roster = stored
+                .or_else(|| {
+                    f.roster
+                        .as_ref()
+                        .and_then(|r| Roster::from_config(&f.id, r, &moderators).ok())
+                })
+                .unwrap_or_else(|| Roster::empty(&f.id));
+            forums.push(Forum {
+                id: f.id.clone(),
+                name: if f.name.is_empty() {
+                    f.id.clone()
+                } else {
+                    f.name.clone()
+                },
+                target_ms: (f.reply_target_minutes * 60_000) as i64,
+                thresholds: f.alerts,
+                moderators,
+                cover: std::sync::RwLock::new(Cover::new(roster)),
+            });
+        }
         Ok(Self {
             responsiveness: ResponsivenessStore::open(db.clone())?,
             escalations: db.open_tree("dashboard_escalations")?,
@@ -137,8 +172,40 @@ impl View {
             forums,
             arrivals: Mutex::new(HashMap::new()),
             cover: Mutex::new(HashMap::new()),
+            rosters,
+            bus_lag: std::sync::atomic::AtomicU64::new(0),
             clock,
         })
+    }
+
+    /// Sets the consumers' lag the tiles show.
+    pub fn set_bus_lag(&self, records: u64) {
+        self.bus_lag
+            .store(records, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A roster replaced through the admin API: kept (so a restart still has
+    /// it) and used from now on. One naming someone the config does not know
+    /// is logged and skipped, as the safeguarding service would refuse it.
+    fn roster_changed(&self, changed: RosterChanged) -> Result<(), ViewError> {
+        let Some(proto) = changed.roster else {
+            return Ok(());
+        };
+        let Some(forum) = self.forums.iter().find(|f| f.id == proto.forum_id) else {
+            return Ok(());
+        };
+        let roster = match Roster::from_proto(&proto, &forum.moderators) {
+            Ok(roster) => roster,
+            Err(err) => {
+                tracing::warn!(forum_id = %forum.id, error = %err, "a roster change the dashboard cannot use; keeping the last roster");
+                return Ok(());
+            }
+        };
+        self.rosters
+            .insert(forum.id.as_bytes(), proto.encode_to_vec())?;
+        *forum.cover.write().expect("cover lock") = Cover::new(roster);
+        self.cover.lock().expect("cover lock").remove(&forum.id);
+        Ok(())
     }
 
     /// Applies one record of the forum-events or escalations topic.
@@ -159,6 +226,11 @@ impl View {
                 .or_default()
                 .push_back(received);
             self.responsiveness.apply(&event)?;
+        } else if topic == ROSTERS {
+            let Ok(changed) = RosterChanged::decode(payload) else {
+                return Ok(());
+            };
+            self.roster_changed(changed)?;
         } else if topic == ESCALATIONS {
             let Ok(event) = EscalationEvent::decode(payload) else {
                 return Ok(());
@@ -232,8 +304,9 @@ impl View {
             let ttfr = all.ttfr_any.unwrap_or_default();
             let open = escalations.remove(&forum.id).unwrap_or_default();
             let unacknowledged = open.iter().filter(|e| e.is_unacknowledged());
-            let cover = forum.roster.on_shift(now);
-            let gap = forum.roster.next_gap(now, DAY);
+            let roster = forum.cover().roster;
+            let cover = roster.on_shift(now);
+            let gap = roster.next_gap(now, DAY);
             tiles.push(Tile {
                 forum_id: forum.id.clone(),
                 name: forum.name.clone(),
@@ -258,6 +331,7 @@ impl View {
                 next_gap_from_ms: gap.map(|(from, _)| ms(from)),
                 next_gap_to_ms: gap.map(|(_, to)| ms(to)),
                 events_per_second: self.rate(&forum.id, now),
+                bus_lag_records: self.bus_lag.load(std::sync::atomic::Ordering::Relaxed),
             });
         }
         Ok(tiles)
@@ -279,7 +353,7 @@ impl View {
         Ok(Some(ForumPage {
             forum_id: forum.id.clone(),
             name: forum.name.clone(),
-            time_zone: forum.roster.to_proto().time_zone,
+            time_zone: forum.cover().roster.to_proto().time_zone,
             reply_target_ms: forum.target_ms,
             now_ms,
             ttfr: self.ttfr(forum, range, now)?,
@@ -296,7 +370,7 @@ impl View {
     fn ttfr(&self, forum: &Forum, range: Range, now: SystemTime) -> Result<TtfrSeries, ViewError> {
         let (count, hours) = range.buckets();
         let bucket_ms = hours * HOUR_MS;
-        let current = ms(local_block_start(now, &forum.tz, hours as i8));
+        let current = ms(local_block_start(now, &forum.cover().tz, hours as i8));
         let first_ms = current - (count - 1) * bucket_ms;
         let found = self
             .responsiveness
@@ -420,14 +494,15 @@ impl View {
 
     /// The week of cover from the current local hour (cached per hour).
     fn cover(&self, forum: &Forum, now: SystemTime) -> CoverWeek {
-        let from = local_block_start(now, &forum.tz, 1);
+        let cover = forum.cover();
+        let from = local_block_start(now, &cover.tz, 1);
         let mut cache = self.cover.lock().expect("cover lock");
         if let Some(week) = cache.get(&forum.id)
             && week.from_ms == ms(from)
         {
             return week.clone();
         }
-        let week = cover_week(&forum.roster, from);
+        let week = cover_week(&cover.roster, from);
         cache.insert(forum.id.clone(), week.clone());
         week
     }
@@ -529,6 +604,84 @@ mod tests {
             view: View::open(&config, db, clock.clone()).unwrap(),
             clock,
         }
+    }
+
+    /// A roster change as the safeguarding service writes it.
+    fn roster_change(forum: &str, moderators: &[&str]) -> Vec<u8> {
+        let config = RosterConfig {
+            time_zone: "Europe/London".into(),
+            shifts: vec![ShiftConfig {
+                days: vec!["daily".into()],
+                start: "00:00".into(),
+                end: "24:00".into(),
+                moderators: moderators.iter().map(|m| (*m).into()).collect(),
+                lead: None,
+            }],
+            ..RosterConfig::default()
+        };
+        let known: Vec<String> = moderators.iter().map(|m| (*m).into()).collect();
+        RosterChanged {
+            change_id: format!("c-{}", moderators.join("-")),
+            forum_id: forum.into(),
+            changed_by: "admin:0123456789ab".into(),
+            roster: Some(
+                Roster::from_config(forum, &config, &known)
+                    .unwrap()
+                    .to_proto(),
+            ),
+            ..Default::default()
+        }
+        .encode_to_vec()
+    }
+
+    #[tokio::test]
+    async fn a_roster_changed_through_the_admin_api_is_the_cover_shown_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = fixture();
+        let config = Config {
+            forums: f
+                .view
+                .forums
+                .iter()
+                .map(|x| {
+                    let mut c = forum(&x.id);
+                    c.moderators = x
+                        .moderators
+                        .iter()
+                        .map(|id| ModeratorConfig {
+                            id: id.clone(),
+                            name: String::new(),
+                            token_sha256: vec![],
+                        })
+                        .collect();
+                    c
+                })
+                .collect(),
+            ..Config::default()
+        };
+        let open =
+            || View::open(&config, sled::open(dir.path()).unwrap(), f.clock.clone()).unwrap();
+        let north = |view: &View| {
+            view.tiles(None)
+                .unwrap()
+                .into_iter()
+                .find(|t| t.forum_id == "north")
+                .unwrap()
+        };
+        let view = open();
+        assert!(north(&view).on_shift.is_empty(), "no roster in this config");
+        view.apply(ROSTERS, &roster_change("north", &["ben"]))
+            .unwrap();
+        let tile = north(&view);
+        assert_eq!(tile.on_shift, ["ben"]);
+        assert_eq!(tile.next_gap_from_ms, None, "covered around the clock now");
+        // A roster naming someone the forum does not have is not used.
+        view.apply(ROSTERS, &roster_change("north", &["mallory"]))
+            .unwrap();
+        assert_eq!(north(&view).on_shift, ["ben"]);
+        view.flush().await.unwrap();
+        drop(view);
+        assert_eq!(north(&open()).on_shift, ["ben"], "kept across a restart");
     }
 
     impl Fixture {
