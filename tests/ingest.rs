@@ -841,3 +841,52 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Past a forum's rate limit a call is refused at once with
+/// RESOURCE_EXHAUSTED naming the limit; nothing refused reaches the bus, and
+/// other forums are not held back.
+#[tokio::test]
+async fn a_forum_over_its_rate_limit_is_refused_and_others_are_not() {
+    let mut system = System::embedded().await;
+    system.config.gateway.max_batch_events = 2;
+    system.config.gateway.forum_events_per_second = 1;
+    system.config.gateway.forum_burst_events = 2;
+    system.restart_gateway().await;
+    let mut client = system.client().await;
+    let mut reader = system.reader("rate-limits");
+    let publish = |forum: &str, key: &str, id: &str| {
+        authorized(
+            PublishPostRequest {
+                header: header(forum, id),
+                post: Some(post(id, "member-rl", "A post in a busy hour.")),
+            },
+            key,
+        )
+    };
+    client
+        .publish_post(publish(ALPHA, ALPHA_KEY, "rl-1"))
+        .await
+        .unwrap();
+    client
+        .publish_post(publish(ALPHA, ALPHA_KEY, "rl-2"))
+        .await
+        .unwrap();
+    let err = client
+        .publish_post(publish(ALPHA, ALPHA_KEY, "rl-3"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+    assert!(
+        err.message().contains("rate limit of 1 events/s"),
+        "{}",
+        err.message()
+    );
+    client
+        .publish_post(publish(BETA, BETA_KEY, "rl-beta"))
+        .await
+        .expect("beta has its own rate");
+
+    let events = reader.until_all(&["rl-1", "rl-2", "rl-beta"]).await;
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|(_, e)| e.source_id != "rl-3"));
+}

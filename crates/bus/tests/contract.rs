@@ -266,6 +266,34 @@ async fn lag_counts_what_the_group_has_not_committed(fixture: Fixture) {
 mod embedded {
     use super::*;
 
+    /// Many writers at once each get their confirmation. (sled 0.34's
+    /// `flush_async` could leave concurrent callers waiting forever; the
+    /// gateway hung this way under concurrent publishes.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writers_all_get_their_confirmation() {
+        let fixture = Fixture::embedded();
+        let bus = fixture.bus();
+        bus.ensure_topics(&[TOPIC]).await.unwrap();
+        let writers: Vec<_> = (0..200)
+            .map(|i| {
+                let bus = bus.clone();
+                tokio::spawn(async move {
+                    for j in 0..5 {
+                        bus.publish(TOPIC, record(&format!("w{i}"), j))
+                            .await
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            tokio::time::timeout(WAIT, writer)
+                .await
+                .expect("every write is confirmed in time")
+                .unwrap();
+        }
+    }
+
     #[tokio::test]
     async fn lag_counts_what_the_group_has_not_committed() {
         super::lag_counts_what_the_group_has_not_committed(Fixture::embedded()).await;

@@ -135,6 +135,21 @@ pub struct GatewayConfig {
     /// Most events accepted in one `PublishBatch` call.
     #[serde(default = "defaults::max_batch_events")]
     pub max_batch_events: usize,
+    /// Most publish calls in progress at once, over all forums. Past it a
+    /// call is refused at once with RESOURCE_EXHAUSTED rather than queued.
+    #[serde(default = "defaults::max_calls_in_flight")]
+    pub max_calls_in_flight: usize,
+    /// Most publish calls in progress at once for one forum.
+    #[serde(default = "defaults::forum_calls_in_flight")]
+    pub forum_calls_in_flight: usize,
+    /// Sustained events per second one forum may publish (a token bucket);
+    /// 0 = no rate limit.
+    #[serde(default = "defaults::forum_events_per_second")]
+    pub forum_events_per_second: u32,
+    /// Events one forum may publish in a burst above the sustained rate. At
+    /// least `max_batch_events`, so a full batch can always pass.
+    #[serde(default = "defaults::forum_burst_events")]
+    pub forum_burst_events: u32,
 }
 
 /// The responsiveness service (time to first reply, unanswered posts).
@@ -408,6 +423,18 @@ pub(crate) mod defaults {
     pub fn max_batch_events() -> usize {
         1_000
     }
+    pub fn max_calls_in_flight() -> usize {
+        1_024
+    }
+    pub fn forum_calls_in_flight() -> usize {
+        256
+    }
+    pub fn forum_events_per_second() -> u32 {
+        20_000
+    }
+    pub fn forum_burst_events() -> u32 {
+        40_000
+    }
     pub fn responsiveness_listen() -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], 50052))
     }
@@ -495,6 +522,10 @@ impl Default for GatewayConfig {
             max_id_bytes: defaults::max_id_bytes(),
             max_future_skew_secs: defaults::max_future_skew_secs(),
             max_batch_events: defaults::max_batch_events(),
+            max_calls_in_flight: defaults::max_calls_in_flight(),
+            forum_calls_in_flight: defaults::forum_calls_in_flight(),
+            forum_events_per_second: defaults::forum_events_per_second(),
+            forum_burst_events: defaults::forum_burst_events(),
         }
     }
 }
@@ -622,6 +653,20 @@ impl Config {
         }
         if self.gateway.max_batch_events == 0 {
             return invalid("gateway.max_batch_events must be at least 1".into());
+        }
+        if self.gateway.max_calls_in_flight == 0 || self.gateway.forum_calls_in_flight == 0 {
+            return invalid(
+                "gateway.max_calls_in_flight and gateway.forum_calls_in_flight must be at least 1"
+                    .into(),
+            );
+        }
+        if self.gateway.forum_events_per_second > 0
+            && (self.gateway.forum_burst_events as usize) < self.gateway.max_batch_events
+        {
+            return invalid(format!(
+                "gateway.forum_burst_events ({}) must be at least gateway.max_batch_events ({}), or a full batch could never pass",
+                self.gateway.forum_burst_events, self.gateway.max_batch_events
+            ));
         }
         for viewer in &self.ops_viewers {
             if viewer.id.is_empty()

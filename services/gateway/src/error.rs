@@ -28,6 +28,10 @@ pub enum ItemError {
     /// A fault inside the gateway (its local storage). Retry later.
     #[error("{0}")]
     Internal(String),
+    /// Over a limit (calls in progress, or the forum's rate). Nothing was
+    /// acknowledged: retry later with backoff.
+    #[error("{0}")]
+    ResourceExhausted(String),
 }
 
 impl ItemError {
@@ -47,6 +51,7 @@ impl ItemError {
             ItemError::Busy(_) => Code::Aborted,
             ItemError::Unavailable(_) => Code::Unavailable,
             ItemError::Internal(_) => Code::Internal,
+            ItemError::ResourceExhausted(_) => Code::ResourceExhausted,
         }
     }
 

@@ -16,6 +16,7 @@
 pub mod check;
 pub mod error;
 pub mod idempotency;
+pub mod limits;
 pub mod metrics;
 pub mod pseudonym;
 pub mod service;
@@ -77,6 +78,7 @@ pub async fn serve(
         max_batch_events: config.gateway.max_batch_events,
         bus: bus.clone(),
         store: IdempotencyStore::open(db.clone())?,
+        overload: limits::Limits::new(&config.gateway, clock.clone()),
         clock,
         metrics: Default::default(),
     };
@@ -102,7 +104,7 @@ pub async fn serve(
         .await?;
 
     bus.flush().await.context("flushing the bus at shutdown")?;
-    db.flush_async()
+    modstream_bus::flush_sled(&db)
         .await
         .context("flushing the gateway store at shutdown")?;
     tracing::info!("gateway stopped");

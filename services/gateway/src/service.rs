@@ -41,6 +41,7 @@ pub struct Ingest {
     pub(crate) store: IdempotencyStore,
     pub(crate) clock: SharedClock,
     pub(crate) metrics: Metrics,
+    pub(crate) overload: crate::limits::Limits,
 }
 
 /// A valid event whose key this call holds, waiting for the bus.
@@ -63,14 +64,25 @@ impl Ingest {
     ) -> Result<Vec<Result<PublishResponse, ItemError>>, ItemError> {
         let started = std::time::Instant::now();
         let kinds: Vec<&'static str> = items.iter().map(metrics::kind_name).collect();
+        let refused = |forum: &str, err: ItemError| {
+            for kind in &kinds {
+                self.metrics.event(forum, kind, err.code());
+            }
+            Err(err)
+        };
+        // A place among all calls first, so even a flood of bad keys costs
+        // no more than a refusal.
+        let _call = match self.overload.admit_call() {
+            Ok(permit) => permit,
+            Err(err) => return refused(metrics::UNKNOWN_FORUM, err),
+        };
         let forum = match self.tenants.authenticate(metadata) {
             Ok(forum) => forum,
-            Err(err) => {
-                for kind in kinds {
-                    self.metrics.event(metrics::UNKNOWN_FORUM, kind, err.code());
-                }
-                return Err(err);
-            }
+            Err(err) => return refused(metrics::UNKNOWN_FORUM, err),
+        };
+        let _forum_call = match self.overload.admit_forum(&forum.id, items.len()) {
+            Ok(permit) => permit,
+            Err(err) => return refused(&forum.id, err),
         };
         let parent = trace::extract(metadata.iter().filter_map(|entry| match entry {
             tonic::metadata::KeyAndValueRef::Ascii(k, v) => Some((k.as_str(), v.to_str().ok()?)),
