@@ -267,7 +267,7 @@ impl EmbeddedLog {
         let mut out = Vec::with_capacity(topics.len());
         for name in topics {
             let topic = self.topic(name)?;
-            let mut records = 0;
+            let (mut records, mut committed_total) = (0, 0);
             for (partition, slot) in topic.partitions.iter().enumerate() {
                 let committed =
                     match self
@@ -282,10 +282,12 @@ impl EmbeddedLog {
                     .durable
                     .load(Ordering::Acquire)
                     .saturating_sub(committed);
+                committed_total += committed;
             }
             out.push(TopicLag {
                 topic: name.clone(),
                 records,
+                committed: committed_total,
             });
         }
         Ok(out)

@@ -255,7 +255,7 @@ impl KafkaBus {
                 let committed = reader
                     .committed_offsets(wanted, timeout)
                     .map_err(unavailable)?;
-                let mut records = 0u64;
+                let (mut records, mut committed_total) = (0u64, 0u64);
                 for &p in &partitions {
                     let (low, high) = reader
                         .fetch_watermarks(&topic, p, timeout)
@@ -266,8 +266,13 @@ impl KafkaBus {
                         _ => low,
                     };
                     records += (high - from).max(0) as u64;
+                    committed_total += from.max(0) as u64;
                 }
-                out.push(TopicLag { topic, records });
+                out.push(TopicLag {
+                    topic,
+                    records,
+                    committed: committed_total,
+                });
             }
             Ok(out)
         })

@@ -223,6 +223,9 @@ pub struct TopicLag {
     pub topic: String,
     /// Records written but not yet committed by the group.
     pub records: u64,
+    /// The group's committed offsets, summed over the partitions: it grows
+    /// as the group makes progress.
+    pub committed: u64,
 }
 
 /// Measures a consumer group's lag (see [`Bus::lag_monitor`]).

@@ -106,6 +106,10 @@ pub struct BusConfig {
     /// gets UNAVAILABLE.
     #[serde(default = "defaults::delivery_timeout_ms")]
     pub delivery_timeout_ms: u64,
+    /// A consumer that commits nothing for this long while records wait for
+    /// it is stuck: its service reports NOT_SERVING on gRPC health.
+    #[serde(default = "defaults::consumer_stall_secs")]
+    pub consumer_stall_secs: u64,
     /// Extra librdkafka properties passed to every Kafka client as they are,
     /// e.g. `"security.protocol" = "SASL_SSL"`.
     #[serde(default)]
@@ -405,6 +409,9 @@ pub(crate) mod defaults {
     pub fn delivery_timeout_ms() -> u64 {
         10_000
     }
+    pub fn consumer_stall_secs() -> u64 {
+        120
+    }
     pub fn gateway_listen() -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], 50051))
     }
@@ -508,6 +515,7 @@ impl Default for BusConfig {
             partitions: defaults::partitions(),
             replication_factor: defaults::replication_factor(),
             delivery_timeout_ms: defaults::delivery_timeout_ms(),
+            consumer_stall_secs: defaults::consumer_stall_secs(),
             kafka: BTreeMap::new(),
         }
     }

@@ -190,6 +190,111 @@ impl ConsumerLag {
     }
 }
 
+/// Whether a consumer group is keeping up (see [`Watchdog`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Committing, or nothing waiting for it.
+    Healthy,
+    /// Records wait for the group, and it has committed nothing for `for_`.
+    Stalled { behind: u64, for_: Duration },
+}
+
+/// Notices a consumer that stopped making progress while records wait for
+/// it (its task died, or it is stuck on one record): the group's committed
+/// offsets have not moved for `stall_after` while its lag is above zero. An
+/// idle consumer with nothing to read is healthy. Time is the injected
+/// clock's, so tests move it by hand.
+#[derive(Debug)]
+pub struct Watchdog {
+    monitor: modstream_bus::LagMonitor,
+    stall_after: Duration,
+    clock: modstream_clock::SharedClock,
+    /// The committed total last seen, and since when it has not moved.
+    last: Option<(u64, std::time::SystemTime)>,
+}
+
+impl Watchdog {
+    pub fn new(
+        bus: &Bus,
+        group: &str,
+        topics: &[&str],
+        stall_after: Duration,
+        clock: modstream_clock::SharedClock,
+    ) -> Result<Self, BusError> {
+        Ok(Self {
+            monitor: bus.lag_monitor(group, topics)?,
+            stall_after,
+            clock,
+            last: None,
+        })
+    }
+
+    /// Measures the group now.
+    pub async fn check(&mut self) -> Result<Progress, BusError> {
+        let lags = self.monitor.measure().await?;
+        let behind: u64 = lags.iter().map(|l| l.records).sum();
+        let committed: u64 = lags.iter().map(|l| l.committed).sum();
+        let now = self.clock.now();
+        let since = match self.last {
+            Some((seen, since)) if seen == committed && behind > 0 => since,
+            _ => now,
+        };
+        self.last = Some((committed, since));
+        let idle_for = now.duration_since(since).unwrap_or_default();
+        Ok(if behind > 0 && idle_for >= self.stall_after {
+            Progress::Stalled {
+                behind,
+                for_: idle_for,
+            }
+        } else {
+            Progress::Healthy
+        })
+    }
+
+    /// Checks every few seconds until dropped (the returned task), calling
+    /// `on_change(stalled)` when the verdict changes, e.g. to set gRPC
+    /// health.
+    pub fn spawn<F, Fut>(mut self, on_change: F) -> OwnedTask<()>
+    where
+        F: Fn(bool) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
+        OwnedTask::spawn(async move {
+            let mut stalled = false;
+            loop {
+                match self.check().await {
+                    Ok(Progress::Stalled { behind, for_ }) => {
+                        if !stalled {
+                            tracing::error!(
+                                group = self.monitor.group(),
+                                behind,
+                                stalled_secs = for_.as_secs(),
+                                "a consumer is stuck: records wait and nothing was committed; reporting NOT_SERVING"
+                            );
+                            stalled = true;
+                            on_change(true).await;
+                        }
+                    }
+                    Ok(Progress::Healthy) => {
+                        if stalled {
+                            tracing::info!(
+                                group = self.monitor.group(),
+                                "the consumer is making progress again"
+                            );
+                            stalled = false;
+                            on_change(false).await;
+                        }
+                    }
+                    Err(err) => {
+                        tracing::warn!(group = self.monitor.group(), error = %err, "cannot check consumer progress")
+                    }
+                }
+                tokio::time::sleep(LAG_EVERY).await;
+            }
+        })
+    }
+}
+
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -259,6 +364,54 @@ mod tests {
             rx.recv().await.is_none(),
             "the task ended and dropped its sender"
         );
+    }
+
+    #[tokio::test]
+    async fn the_watchdog_flags_a_group_that_commits_nothing_while_records_wait() {
+        use modstream_bus::{BusOptions, Record};
+        use modstream_clock::ManualClock;
+
+        let dir = tempfile::tempdir().unwrap();
+        let bus = Bus::open(&BusOptions::embedded(2), dir.path()).unwrap();
+        bus.ensure_topics(&["t"]).await.unwrap();
+        let clock = std::sync::Arc::new(ManualClock::new(std::time::UNIX_EPOCH));
+        let mut dog =
+            Watchdog::new(&bus, "g", &["t"], Duration::from_secs(60), clock.clone()).unwrap();
+        assert_eq!(dog.check().await.unwrap(), Progress::Healthy);
+        clock.advance(Duration::from_secs(600));
+        assert_eq!(
+            dog.check().await.unwrap(),
+            Progress::Healthy,
+            "idle with nothing to read is fine"
+        );
+
+        for i in 0..3 {
+            bus.publish("t", Record::new(format!("k{i}"), "v"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(dog.check().await.unwrap(), Progress::Healthy);
+        clock.advance(Duration::from_secs(59));
+        assert_eq!(dog.check().await.unwrap(), Progress::Healthy);
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(
+            dog.check().await.unwrap(),
+            Progress::Stalled {
+                behind: 3,
+                for_: Duration::from_secs(60)
+            }
+        );
+
+        // The group commits one: progress, so healthy again.
+        let mut sub = bus.subscribe("g", &["t"]).unwrap();
+        let first = sub.next().await.unwrap();
+        sub.commit(&first).unwrap();
+        assert_eq!(dog.check().await.unwrap(), Progress::Healthy);
+        clock.advance(Duration::from_secs(61));
+        assert!(matches!(
+            dog.check().await.unwrap(),
+            Progress::Stalled { behind: 2, .. }
+        ));
     }
 
     #[tokio::test]

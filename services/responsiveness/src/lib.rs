@@ -115,6 +115,7 @@ pub async fn serve(
         stopped,
     ));
 
+    let watchdog_clock = clock.clone();
     let queries = Queries {
         store: store.clone(),
         alerts,
@@ -133,9 +134,33 @@ pub async fn serve(
     };
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<ResponsivenessServer<Queries>>().await;
+    // A stuck consumer means figures and alerts go stale: say so on health.
+    let watchdog = modstream_runtime::Watchdog::new(
+        &bus,
+        &config.responsiveness.consumer_group,
+        &[FORUM_EVENTS],
+        Duration::from_secs(config.bus.consumer_stall_secs),
+        watchdog_clock,
+    )?
+    .spawn({
+        let health = health.clone();
+        move |stalled| {
+            let health = health.clone();
+            async move {
+                if stalled {
+                    health
+                        .set_not_serving::<ResponsivenessServer<Queries>>()
+                        .await
+                } else {
+                    health.set_serving::<ResponsivenessServer<Queries>>().await
+                }
+            }
+        }
+    });
     tracing::info!(%address, "responsiveness listening");
     let draining = async {
         shutdown.await;
+        drop(watchdog); // draining is NOT_SERVING whatever the consumer does
         health
             .set_not_serving::<ResponsivenessServer<Queries>>()
             .await;

@@ -101,7 +101,7 @@ pub async fn serve(
     let desk = Arc::new(Desk::new(
         config,
         store.clone(),
-        clock,
+        clock.clone(),
         outbox_ready.clone(),
     )?);
     let _gauges = metrics::observe(Arc::downgrade(&desk));
@@ -118,6 +118,7 @@ pub async fn serve(
         Duration::from_millis(config.safeguarding.deadline_check_interval_ms.max(10)),
         stopped.clone(),
     ));
+    let bus_for_watchdog = bus.clone();
     let publisher = OwnedTask::spawn(outbox::run(store.clone(), bus, outbox_ready, stopped));
 
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -125,10 +126,37 @@ pub async fn serve(
         .set_serving::<ModerationServer<ModerationApi>>()
         .await;
     tracing::info!(%address, "safeguarding listening");
+    // A stuck consumer means escalations are not being opened: say so on
+    // health, where the orchestrator and the alert rules look.
+    let watchdog = modstream_runtime::Watchdog::new(
+        &bus_for_watchdog,
+        &config.safeguarding.consumer_group,
+        &[FORUM_EVENTS],
+        Duration::from_secs(config.bus.consumer_stall_secs),
+        clock,
+    )?
+    .spawn({
+        let health = health.clone();
+        move |stalled| {
+            let health = health.clone();
+            async move {
+                if stalled {
+                    health
+                        .set_not_serving::<ModerationServer<ModerationApi>>()
+                        .await
+                } else {
+                    health
+                        .set_serving::<ModerationServer<ModerationApi>>()
+                        .await
+                }
+            }
+        }
+    });
     let (close_streams, closing) = watch::channel(false);
     let (signalled, grace_starts) = tokio::sync::oneshot::channel::<()>();
     let draining = async {
         shutdown.await;
+        drop(watchdog); // draining is NOT_SERVING whatever the consumer does
         let _ = signalled.send(());
         let _ = close_streams.send(true);
         health
