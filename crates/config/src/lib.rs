@@ -186,6 +186,15 @@ pub struct SafeguardingConfig {
     /// How often acknowledgement deadlines are checked, in milliseconds.
     #[serde(default = "defaults::deadline_check_interval_ms")]
     pub deadline_check_interval_ms: u64,
+    /// Days a post's text is kept so a later member report about it can show
+    /// moderators what was reported; then it is purged.
+    #[serde(default = "defaults::post_cache_days")]
+    pub post_cache_days: u64,
+    /// Days after an escalation is resolved that its post texts, and the
+    /// moderators' notices about it, are kept; then the texts are purged (the
+    /// escalation's ids, times and outcome stay for audit).
+    #[serde(default = "defaults::resolved_retention_days")]
+    pub resolved_retention_days: u64,
 }
 
 /// Logs and traces.
@@ -478,6 +487,12 @@ pub(crate) mod defaults {
     pub fn safeguarding_group() -> String {
         "modstream.safeguarding".to_owned()
     }
+    pub fn post_cache_days() -> u64 {
+        7
+    }
+    pub fn resolved_retention_days() -> u64 {
+        30
+    }
     pub fn deadline_check_interval_ms() -> u64 {
         1_000
     }
@@ -554,6 +569,8 @@ impl Default for SafeguardingConfig {
             listen: defaults::safeguarding_listen(),
             consumer_group: defaults::safeguarding_group(),
             deadline_check_interval_ms: defaults::deadline_check_interval_ms(),
+            post_cache_days: defaults::post_cache_days(),
+            resolved_retention_days: defaults::resolved_retention_days(),
         }
     }
 }

@@ -73,6 +73,21 @@ struct Forum {
     moderators: Vec<String>,
 }
 
+/// What one retention pass purged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub cached_posts: usize,
+    pub escalation_texts: usize,
+    pub notices: usize,
+}
+
+/// How long what members wrote is kept (from `[safeguarding]`).
+#[derive(Debug, Clone, Copy)]
+struct Retention {
+    post_cache_days: u64,
+    resolved_retention_days: u64,
+}
+
 /// How far ahead the next gap in cover is looked for.
 pub const COVER_LOOKAHEAD: Duration = Duration::from_secs(24 * 3600);
 
@@ -105,6 +120,7 @@ pub struct Desk {
     outbox_ready: Arc<Notify>,
     one_at_a_time: tokio::sync::Mutex<()>,
     metrics: crate::metrics::Metrics,
+    retention: Retention,
 }
 
 impl std::fmt::Debug for Desk {
@@ -252,6 +268,10 @@ impl Desk {
             outbox_ready,
             one_at_a_time: tokio::sync::Mutex::new(()),
             metrics: crate::metrics::Metrics::new(),
+            retention: Retention {
+                post_cache_days: config.safeguarding.post_cache_days,
+                resolved_retention_days: config.safeguarding.resolved_retention_days,
+            },
         })
     }
 
@@ -389,6 +409,7 @@ impl Desk {
                     board_id: seen.board_id.clone(),
                     author_pseudonym: seen.author.clone(),
                     text: seen.text.clone(),
+                    cached_at_ms: ms(now),
                 },
             );
         }
@@ -1211,6 +1232,63 @@ impl Desk {
         self.partner_of(forum).map(str::to_owned)
     }
 
+    // ---- retention -----------------------------------------------------
+
+    /// Purges what members wrote once it is no longer needed: cached posts
+    /// older than the cache's retention, and the post texts of escalations
+    /// resolved longer ago than their retention, with the moderators'
+    /// notices about them. The escalation itself (ids, times, severity,
+    /// outcome, timeline) stays for audit.
+    pub async fn purge_expired(&self) -> Result<Purged, DeskError> {
+        let now = ms(self.clock.now());
+        let day_ms = 24 * 3600 * 1000;
+        let cached_posts = self
+            .store
+            .purge_cached_posts(now - self.retention.post_cache_days as i64 * day_ms)?;
+        let keep_resolved_ms = self.retention.resolved_retention_days as i64 * day_ms;
+        let mut expired = std::collections::HashSet::new();
+        for escalation in self.store.resolved_escalations()? {
+            let resolved_at = escalation
+                .timeline
+                .iter()
+                .rev()
+                .find(|c| matches!(c.change, Some(C::Resolved(_))))
+                .and_then(|c| ts_ms(&c.at));
+            let has_text = escalation
+                .evidence
+                .iter()
+                .any(|e| !e.text.is_empty() || !e.report_note.is_empty());
+            if let Some(at) = resolved_at
+                && at + keep_resolved_ms <= now
+                && has_text
+            {
+                expired.insert(escalation.escalation_id.clone());
+            }
+        }
+        for id in &expired {
+            // One at a time with the desk, so no concurrent change writes the
+            // texts back.
+            let _one = self.one_at_a_time.lock().await;
+            let Some(mut escalation) = self.store.escalation(id)? else {
+                continue;
+            };
+            for evidence in &mut escalation.evidence {
+                evidence.text.clear();
+                evidence.report_note.clear();
+            }
+            let mut change = Change::default();
+            self.store.put_escalation(&mut change, &escalation);
+            self.store.commit(&mut change).await?;
+        }
+        let notices = self.store.purge_notices(&expired)?;
+        self.store.flush().await?;
+        Ok(Purged {
+            cached_posts,
+            escalation_texts: expired.len(),
+            notices,
+        })
+    }
+
     // ---- status, for metrics -------------------------------------------
 
     /// Each forum's open escalations and cover now, for the gauges.
@@ -1717,6 +1795,59 @@ mod tests {
         let a = status("a");
         assert!(a.overdue.is_empty(), "{a:?}");
         assert_eq!(a.open.get(&("crisis", "acknowledged")), Some(&1));
+    }
+
+    #[tokio::test]
+    async fn what_members_wrote_is_purged_after_its_retention() {
+        let f = Fixture::new(); // retention: posts 7 days, resolved 30 days
+        let _ana = f.connect("a", "ana").await;
+        f.post("a", "p1", "t1", CRISIS).await;
+        f.post("a", "p2", "t2", "Lovely walk by the canal today.")
+            .await;
+        f.post("a", "p3", "t3", HIGH).await;
+        let ana = who("a", "ana");
+        let first = f
+            .open()
+            .into_iter()
+            .find(|e| e.thread_id == "t1")
+            .unwrap()
+            .escalation_id;
+        f.desk.acknowledge(&ana, &first).await.unwrap();
+        f.desk
+            .resolve(&ana, &first, Outcome::Signposted as i32, "")
+            .await
+            .unwrap();
+
+        const DAY: u64 = 24 * 60; // f.minutes sets the time since the start
+        f.minutes(6 * DAY);
+        assert_eq!(f.desk.purge_expired().await.unwrap(), Purged::default());
+        f.minutes(8 * DAY); // the post cache goes
+        let purged = f.desk.purge_expired().await.unwrap();
+        assert_eq!((purged.cached_posts, purged.escalation_texts), (3, 0));
+        assert!(f.desk.store().cached_post("a", "p2").unwrap().is_none());
+
+        f.minutes(31 * DAY); // 30 days after the resolution
+        let purged = f.desk.purge_expired().await.unwrap();
+        assert_eq!(purged.escalation_texts, 1);
+        assert!(purged.notices > 0);
+        let resolved = f.desk.store().escalation(&first).unwrap().unwrap();
+        assert!(resolved.evidence.iter().all(|e| e.text.is_empty()));
+        assert_eq!(
+            resolved.outcome,
+            Outcome::Signposted as i32,
+            "kept for audit"
+        );
+        assert!(
+            f.inbox("a", "ana")
+                .iter()
+                .all(|n| n.escalation.as_ref().unwrap().escalation_id != first),
+            "the notices about it are gone"
+        );
+        // The open one keeps its text however old.
+        let open = f.only();
+        assert_eq!(open.thread_id, "t3");
+        assert!(!open.evidence[0].text.is_empty());
+        assert_eq!(f.desk.purge_expired().await.unwrap(), Purged::default());
     }
 
     #[tokio::test]

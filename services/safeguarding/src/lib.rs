@@ -66,6 +66,31 @@ pub fn open_store(config: &Config) -> anyhow::Result<Arc<Store>> {
     Ok(Arc::new(Store::open(db)?))
 }
 
+/// How often what members wrote is checked against its retention.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// Purges expired post texts (see [`Desk::purge_expired`]) at start and
+/// every `every` until `stop` changes.
+pub async fn run_retention(desk: Arc<Desk>, every: Duration, mut stop: watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = ticks.tick() => {}
+        }
+        match desk.purge_expired().await {
+            Ok(purged) if purged != Default::default() => {
+                tracing::info!(?purged, "purged post texts past their retention")
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "purging expired post texts failed; next pass retries")
+            }
+        }
+    }
+}
+
 /// Re-escalates due escalations every `every` until `stop` changes.
 pub async fn run_timer(desk: Arc<Desk>, every: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(every);
@@ -116,6 +141,11 @@ pub async fn serve(
     let timer = OwnedTask::spawn(run_timer(
         desk.clone(),
         Duration::from_millis(config.safeguarding.deadline_check_interval_ms.max(10)),
+        stopped.clone(),
+    ));
+    let retention = OwnedTask::spawn(run_retention(
+        desk.clone(),
+        RETENTION_EVERY,
         stopped.clone(),
     ));
     let bus_for_watchdog = bus.clone();
@@ -201,6 +231,10 @@ pub async fn serve(
     consumer.join().await.context("the consumer task failed")?;
     tracing::debug!("safeguarding consumer stopped");
     timer.join().await.context("the deadline timer failed")?;
+    retention
+        .join()
+        .await
+        .context("the retention task failed")?;
     tracing::debug!("safeguarding timer stopped");
     publisher.join().await.context("the outbox task failed")?;
     tracing::debug!("safeguarding outbox stopped");

@@ -35,6 +35,9 @@ pub struct CachedPost {
     pub author_pseudonym: String,
     #[prost(string, tag = "4")]
     pub text: String,
+    /// When it was cached (ms since the epoch), for retention.
+    #[prost(int64, tag = "5")]
+    pub cached_at_ms: i64,
 }
 
 /// A record waiting to be written to the bus.
@@ -331,6 +334,56 @@ impl Store {
             .map(|v| CachedPost::decode(v.as_ref()))
             .transpose()
             .map_err(Into::into)
+    }
+
+    /// Removes cached posts cached before `before_ms`; returns how many.
+    pub fn purge_cached_posts(&self, before_ms: i64) -> Result<usize, StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut purged = 0;
+        for entry in self.tree.scan_prefix("p/") {
+            let (k, v) = entry?;
+            if CachedPost::decode(v.as_ref())?.cached_at_ms < before_ms {
+                batch.remove(k);
+                purged += 1;
+            }
+        }
+        self.tree.apply_batch(batch)?;
+        Ok(purged)
+    }
+
+    /// Ids of resolved escalations (not open), each with its escalation.
+    pub fn resolved_escalations(&self) -> Result<Vec<Escalation>, StoreError> {
+        let mut resolved = Vec::new();
+        for entry in self.tree.scan_prefix("e/") {
+            let (k, v) = entry?;
+            if self.tree.contains_key(key("o/", &k[2..]))? {
+                continue;
+            }
+            resolved.push(Escalation::decode(v.as_ref())?);
+        }
+        Ok(resolved)
+    }
+
+    /// Removes every moderator notice about one of `escalations`.
+    pub fn purge_notices(
+        &self,
+        escalations: &std::collections::HashSet<String>,
+    ) -> Result<usize, StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut purged = 0;
+        for entry in self.tree.scan_prefix("i/") {
+            let (k, v) = entry?;
+            let notice = EscalationNotice::decode(v.as_ref())?;
+            if notice
+                .escalation
+                .is_some_and(|e| escalations.contains(&e.escalation_id))
+            {
+                batch.remove(k);
+                purged += 1;
+            }
+        }
+        self.tree.apply_batch(batch)?;
+        Ok(purged)
     }
 
     pub fn roster(&self, forum: &str) -> Result<Option<Roster>, StoreError> {
