@@ -69,6 +69,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
+    let tls = modstream_tls::ServerTls::from_config(config)?;
     bus.ensure_topics(&[FORUM_EVENTS, ALERTS])
         .await
         .context("cannot create the responsiveness topics")?;
@@ -133,14 +134,20 @@ pub async fn serve(
     };
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<ResponsivenessServer<Queries>>().await;
-    tracing::info!(%address, "responsiveness listening");
+    tracing::info!(%address, tls = tls.is_some(), "responsiveness listening");
     let draining = async {
         shutdown.await;
         health
             .set_not_serving::<ResponsivenessServer<Queries>>()
             .await;
     };
-    let served = tonic::transport::Server::builder()
+    let mut server = tonic::transport::Server::builder();
+    if let Some(tls) = &tls {
+        server = server
+            .tls_config(tls.grpc())
+            .context("TLS for responsiveness")?;
+    }
+    let served = server
         .add_service(health_service)
         .add_service(ResponsivenessServer::new(queries))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining)
