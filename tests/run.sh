@@ -11,6 +11,14 @@ cd "$(dirname "$0")/.."
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# librdkafka is built with the system's OpenSSL (for Kafka SSL and SASL):
+# it needs OpenSSL's headers and pkg-config to find them.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  echo "== installing libssl-dev and pkg-config (first run only)"
+  apt-get update -q
+  apt-get install -y -q libssl-dev pkg-config
+fi
+
 # Tansu: an Apache Kafka-compatible broker from crates.io. The Kafka tests
 # start one per test on a loopback port. First install takes ~15 minutes.
 TANSU_VERSION=0.6.0

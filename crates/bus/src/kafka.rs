@@ -44,6 +44,8 @@ impl KafkaBus {
     /// Creates the producer. librdkafka connects lazily, so this succeeds even
     /// while the brokers are down; writes then time out as UNAVAILABLE.
     pub fn connect(options: &BusOptions) -> Result<Self, BusError> {
+        // Every client (producer, consumers, lag readers, admin) is made from
+        // this base, so the operator's properties (SSL, SASL) reach them all.
         let mut base = ClientConfig::new();
         base.set("bootstrap.servers", options.brokers.trim());
         for (key, value) in &options.kafka_properties {
@@ -69,7 +71,7 @@ impl KafkaBus {
     }
 
     pub(crate) async fn ensure_topics(&self, topics: &[&str]) -> Result<(), BusError> {
-        let admin: AdminClient<DefaultClientContext> = self.base.create()?;
+        let admin: AdminClient<DefaultClientContext> = self.admin_config().create()?;
         let new_topics: Vec<NewTopic<'_>> = topics
             .iter()
             .map(|name| {
@@ -196,6 +198,20 @@ impl KafkaBus {
         group: &str,
         topics: &[&str],
     ) -> Result<KafkaSubscription, BusError> {
+        let consumer: StreamConsumer<CommitOnRevoke> = self
+            .consumer_config(group)
+            .create_with_context(CommitOnRevoke)?;
+        consumer.subscribe(topics)?;
+        Ok(KafkaSubscription { consumer })
+    }
+
+    /// The admin client's config (topic creation).
+    fn admin_config(&self) -> ClientConfig {
+        self.base.clone()
+    }
+
+    /// A member of consumer group `group`.
+    fn consumer_config(&self, group: &str) -> ClientConfig {
         let mut config = self.base.clone();
         if config.get("fetch.wait.max.ms").is_none() {
             // A crisis post must not sit in a broker's fetch wait: some
@@ -204,28 +220,30 @@ impl KafkaBus {
             // second. An operator's [bus.kafka] value wins.
             config.set("fetch.wait.max.ms", "50");
         }
-        let consumer: StreamConsumer<CommitOnRevoke> = config
+        config
             .set("group.id", group)
             .set("enable.auto.commit", "true")
             .set("auto.commit.interval.ms", "1000")
             // Offsets are stored by `commit`, after the record is applied.
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", "10000")
-            .create_with_context(CommitOnRevoke)?;
-        consumer.subscribe(topics)?;
-        Ok(KafkaSubscription { consumer })
+            .set("session.timeout.ms", "10000");
+        config
+    }
+
+    /// A reader of group `group`'s committed offsets.
+    fn lag_reader_config(&self, group: &str) -> ClientConfig {
+        let mut config = self.base.clone();
+        config
+            .set("group.id", group)
+            .set("enable.auto.commit", "false");
+        config
     }
 
     /// A client that reads group `group`'s committed offsets without joining
     /// the group (as `kafka-consumer-groups --describe` does).
     pub(crate) fn lag_reader(&self, group: &str) -> Result<Arc<BaseConsumer>, BusError> {
-        let consumer: BaseConsumer = self
-            .base
-            .clone()
-            .set("group.id", group)
-            .set("enable.auto.commit", "false")
-            .create()?;
+        let consumer: BaseConsumer = self.lag_reader_config(group).create()?;
         Ok(Arc::new(consumer))
     }
 
@@ -400,6 +418,47 @@ mod tests {
         let mut options = BusOptions::kafka(cluster.bootstrap_servers(), 1);
         options.delivery_timeout = Duration::from_secs(2);
         KafkaBus::connect(&options).unwrap()
+    }
+
+    /// `[bus.kafka]` is how an operator turns on SSL and SASL: every kind of
+    /// client must get those properties, and librdkafka (built with OpenSSL)
+    /// must accept them.
+    #[tokio::test]
+    async fn security_properties_reach_every_client() {
+        let pki = modstream_testkit::certs::TestPki::new();
+        let ca = pki.ca_cert.display().to_string();
+        let security = [
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanisms", "SCRAM-SHA-512"),
+            ("sasl.username", "modstream"),
+            ("sasl.password", "not-a-real-password"),
+            ("ssl.ca.location", ca.as_str()),
+            ("ssl.endpoint.identification.algorithm", "https"),
+        ];
+        let mut options = BusOptions::kafka("127.0.0.1:1", 1);
+        options.kafka_properties = security
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // Creates the producer: librdkafka checks the properties (and reads
+        // the CA file) here.
+        let bus = KafkaBus::connect(&options).unwrap();
+
+        let configs = [
+            ("producer", bus.producer_config.clone()),
+            ("consumer", bus.consumer_config("g")),
+            ("lag reader", bus.lag_reader_config("g")),
+            ("admin", bus.admin_config()),
+        ];
+        for (client, config) in &configs {
+            for (key, value) in security {
+                assert_eq!(config.get(key), Some(value), "{client}: {key}");
+            }
+        }
+        // Each kind of client can be made with them (no broker is needed).
+        bus.subscribe("g", &["t"]).unwrap();
+        bus.lag_reader("g").unwrap();
+        let _admin: AdminClient<DefaultClientContext> = bus.admin_config().create().unwrap();
     }
 
     #[tokio::test]

@@ -20,6 +20,10 @@ const KNOWN: &[&str] = &[
     "MODSTREAM_METRICS_LISTEN",
     "MODSTREAM_OTLP_ENDPOINT",
     "MODSTREAM_LOG",
+    "MODSTREAM_TLS_CERT_FILE",
+    "MODSTREAM_TLS_KEY_FILE",
+    "MODSTREAM_TLS_CLIENT_CA_FILE",
+    "MODSTREAM_TLS_CLIENT_AUTH",
 ];
 
 /// Variables for modstream's tools, not the services' config.
@@ -27,6 +31,9 @@ const TOOLS: &[&str] = &[
     "MODSTREAM_API_KEY",
     "MODSTREAM_MODERATOR_TOKEN",
     "MODSTREAM_ADMIN_KEY",
+    "MODSTREAM_CA_FILE",
+    "MODSTREAM_CLIENT_CERT_FILE",
+    "MODSTREAM_CLIENT_KEY_FILE",
 ];
 
 pub(crate) fn apply(
@@ -81,6 +88,21 @@ pub(crate) fn apply(
             }
             "MODSTREAM_OTLP_ENDPOINT" => config.telemetry.otlp_endpoint = value,
             "MODSTREAM_LOG" => config.telemetry.log_filter = value,
+            // Any of these turns TLS on; validation asks for the rest.
+            "MODSTREAM_TLS_CERT_FILE" => {
+                config.tls.get_or_insert_default().cert_file = value.into()
+            }
+            "MODSTREAM_TLS_KEY_FILE" => config.tls.get_or_insert_default().key_file = value.into(),
+            "MODSTREAM_TLS_CLIENT_CA_FILE" => {
+                config.tls.get_or_insert_default().client_ca_file = Some(value.into())
+            }
+            "MODSTREAM_TLS_CLIENT_AUTH" => {
+                config.tls.get_or_insert_default().client_auth = Some(match value.as_str() {
+                    "required" => crate::ClientAuth::Required,
+                    "optional" => crate::ClientAuth::Optional,
+                    _ => return Err(bad("must be \"required\" or \"optional\"".into())),
+                })
+            }
             _ => {
                 return Err(bad(format!(
                     "unknown setting; known ones are {}",
@@ -117,6 +139,28 @@ mod tests {
         assert_eq!(config.bus.brokers, "k1:9092,k2:9092");
         assert!(!config.uses_embedded_bus());
         assert_eq!(config.gateway.listen.port(), 7000);
+    }
+
+    #[test]
+    fn tls_can_be_turned_on_from_the_environment() {
+        let config = Config::load(
+            None,
+            vars(&[
+                ("MODSTREAM_TLS_CERT_FILE", "/run/tls/server.pem"),
+                ("MODSTREAM_TLS_KEY_FILE", "/run/tls/server.key"),
+                ("MODSTREAM_TLS_CLIENT_CA_FILE", "/run/tls/clients-ca.pem"),
+                // The client tools' variables are not the services' config.
+                ("MODSTREAM_CA_FILE", "/run/tls/ca.pem"),
+            ]),
+        )
+        .unwrap();
+        let tls = config.tls.unwrap();
+        assert_eq!(tls.cert_file, std::path::Path::new("/run/tls/server.pem"));
+        assert_eq!(tls.key_file, std::path::Path::new("/run/tls/server.key"));
+        assert!(tls.requires_client_certificate());
+
+        let err = Config::load(None, vars(&[("MODSTREAM_TLS_CERT_FILE", "s.pem")])).unwrap_err();
+        assert!(err.to_string().contains("MODSTREAM_TLS_KEY_FILE"), "{err}");
     }
 
     #[test]

@@ -56,6 +56,10 @@ pub struct Config {
     pub dashboard: DashboardConfig,
     #[serde(default)]
     pub telemetry: TelemetryConfig,
+    /// TLS for every listener of this process (gRPC and HTTP). Absent: every
+    /// listener is plaintext, which is only for loopback and demos.
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
     /// The forums (tenants) this deployment serves.
     #[serde(default)]
     pub forums: Vec<ForumConfig>,
@@ -216,6 +220,45 @@ pub struct TelemetryConfig {
     /// `http://otel-collector:4317`. Empty: nothing is exported.
     #[serde(default)]
     pub otlp_endpoint: String,
+}
+
+/// The certificate every listener of the process presents, and whether
+/// clients must present one too (mutual TLS, for services and platforms
+/// that authenticate by certificate as well as by key).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// PEM file with the server's certificate chain, leaf first.
+    #[serde(default)]
+    pub cert_file: PathBuf,
+    /// PEM file with the certificate's private key (PKCS#8, PKCS#1 or SEC1).
+    #[serde(default)]
+    pub key_file: PathBuf,
+    /// PEM file with the CA certificate(s) that sign client certificates.
+    /// Set: mutual TLS. Unset: clients are not asked for a certificate.
+    #[serde(default)]
+    pub client_ca_file: Option<PathBuf>,
+    /// With `client_ca_file`: whether a client without a certificate is
+    /// refused (`required`, the default) or let in (`optional`, e.g. while
+    /// platforms move over one at a time). A certificate that is presented
+    /// must be valid either way.
+    #[serde(default)]
+    pub client_auth: Option<ClientAuth>,
+}
+
+impl TlsConfig {
+    /// True when clients must present a certificate signed by the client CA.
+    pub fn requires_client_certificate(&self) -> bool {
+        self.client_ca_file.is_some() && self.client_auth != Some(ClientAuth::Optional)
+    }
+}
+
+/// Whether clients must present a certificate (see [`TlsConfig`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    Required,
+    Optional,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -605,6 +648,7 @@ impl Default for Config {
             safeguarding: SafeguardingConfig::default(),
             dashboard: DashboardConfig::default(),
             telemetry: TelemetryConfig::default(),
+            tls: None,
             forums: Vec::new(),
             ops_viewers: Vec::new(),
         }
@@ -692,6 +736,22 @@ impl Config {
                 "gateway.forum_burst_events ({}) must be at least gateway.max_batch_events ({}), or a full batch could never pass",
                 self.gateway.forum_burst_events, self.gateway.max_batch_events
             ));
+        }
+        if let Some(tls) = &self.tls {
+            // The files themselves are read and checked by modstream-tls when
+            // the listeners start.
+            if tls.cert_file.as_os_str().is_empty() || tls.key_file.as_os_str().is_empty() {
+                return invalid(
+                    "tls needs both cert_file and key_file (MODSTREAM_TLS_CERT_FILE, MODSTREAM_TLS_KEY_FILE)"
+                        .into(),
+                );
+            }
+            if tls.client_auth.is_some() && tls.client_ca_file.is_none() {
+                return invalid(
+                    "tls.client_auth needs tls.client_ca_file: the CA client certificates are checked against"
+                        .into(),
+                );
+            }
         }
         for viewer in &self.ops_viewers {
             if viewer.id.is_empty()
@@ -902,6 +962,34 @@ mod tests {
     }
 
     #[test]
+    fn a_tls_section_needs_a_certificate_and_a_key() {
+        let config = Config::from_toml("[tls]\ncert_file = \"server.pem\"\n").unwrap();
+        let err = config.validate().unwrap_err();
+        assert!(err.to_string().contains("key_file"), "{err}");
+
+        let config = Config::from_toml(
+            "[tls]\ncert_file = \"s.pem\"\nkey_file = \"s.key\"\nclient_auth = \"optional\"\n",
+        )
+        .unwrap();
+        let err = config.validate().unwrap_err();
+        assert!(err.to_string().contains("client_ca_file"), "{err}");
+    }
+
+    #[test]
+    fn client_certificates_are_required_unless_made_optional() {
+        let mut tls = TlsConfig {
+            cert_file: "s.pem".into(),
+            key_file: "s.key".into(),
+            ..Default::default()
+        };
+        assert!(!tls.requires_client_certificate());
+        tls.client_ca_file = Some("ca.pem".into());
+        assert!(tls.requires_client_certificate());
+        tls.client_auth = Some(ClientAuth::Optional);
+        assert!(!tls.requires_client_certificate());
+    }
+
+    #[test]
     fn the_example_config_is_valid_and_matches_the_demo() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../modstream.example.toml");
         let config = Config::load(Some(&path), []).unwrap();
@@ -931,6 +1019,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(viewers(&config), viewers(&demo));
+        assert_eq!(config.tls, demo.tls, "the demo is plaintext on loopback");
         // [forums.alerts] belongs to the forum above it.
         assert_eq!(config.forums[0].alerts, AlertThresholds::default());
         assert_eq!(config.forums[1].alerts.escalate_minutes, 0);

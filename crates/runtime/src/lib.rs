@@ -17,7 +17,9 @@ use modstream_bus::{Bus, BusError, BusOptions};
 use modstream_config::Config;
 
 /// Loads the config of a service binary run as `<binary> [--config FILE]`:
-/// the file if given, then the `MODSTREAM_*` environment.
+/// the file if given, then the `MODSTREAM_*` environment. The TLS files, if
+/// any, are checked here too, so a bad one stops the process before it
+/// listens anywhere.
 pub fn config_from_args(binary: &str) -> Result<Config, String> {
     let mut args = std::env::args().skip(1);
     let path = match (args.next().as_deref(), args.next()) {
@@ -25,8 +27,10 @@ pub fn config_from_args(binary: &str) -> Result<Config, String> {
         (Some("--config"), Some(path)) => Some(std::path::PathBuf::from(path)),
         _ => return Err(format!("usage: {binary} [--config FILE]")),
     };
-    Config::load(path.as_deref(), std::env::vars())
-        .map_err(|err| format!("loading the config: {err}"))
+    let config = Config::load(path.as_deref(), std::env::vars())
+        .map_err(|err| format!("loading the config: {err}"))?;
+    modstream_tls::ServerTls::from_config(&config).map_err(|err| format!("TLS: {err}"))?;
+    Ok(config)
 }
 
 /// The bus options the config describes.
@@ -90,19 +94,22 @@ where
     result
 }
 
-/// Serves `GET /metrics` on `telemetry.metrics_listen` until the returned
-/// task is dropped; returns the address it listens on.
+/// Serves `GET /metrics` on `telemetry.metrics_listen` (over TLS when the
+/// config has `[tls]`, like every listener) until the returned task is
+/// dropped; returns the address it listens on.
 pub async fn metrics_endpoint(
     config: &Config,
 ) -> anyhow::Result<(std::net::SocketAddr, OwnedTask<()>)> {
     let address = config.telemetry.metrics_listen;
+    let tls = modstream_tls::ServerTls::from_config(config)?;
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {address} for metrics: {e}"))?;
     let bound = listener.local_addr()?;
     let task = OwnedTask::spawn(async move {
         if let Err(err) =
-            modstream_telemetry::metrics::serve(listener, std::future::pending()).await
+            modstream_telemetry::metrics::serve(listener, tls.as_ref(), std::future::pending())
+                .await
         {
             tracing::error!(error = %err, "the metrics endpoint stopped");
         }

@@ -129,13 +129,13 @@ async fn metrics_handler() -> impl IntoResponse {
     }
 }
 
-/// Serves `GET /metrics` on `listener` until `shutdown` resolves.
+/// Serves `GET /metrics` on `listener` (over TLS with `tls`) until
+/// `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<&modstream_tls::ServerTls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = Router::new().route("/metrics", get(metrics_handler));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    modstream_tls::serve_http(listener, tls, app, shutdown).await
 }

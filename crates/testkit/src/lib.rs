@@ -4,6 +4,11 @@
 //! - [`Broker`]: a real Kafka-protocol broker process (Tansu) on a free
 //!   loopback port, stopped when dropped.
 //! - [`free_port`]: a loopback port nobody is listening on.
+//! - [`certs`] (feature `certs`): a CA, server and client certificates made
+//!   at test time, for the TLS tests.
+
+#[cfg(feature = "certs")]
+pub mod certs;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;

@@ -95,6 +95,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
+    let tls = modstream_tls::ServerTls::from_config(config)?;
     bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS, ROSTERS])
         .await
         .context("cannot create the dashboard's topics")?;
@@ -132,15 +133,14 @@ pub async fn serve(
         stopped.clone(),
     ));
     let app = http::App::new(view.clone(), &config.ops_viewers, changes, stopped);
-    tracing::info!(%address, "dashboard listening");
+    tracing::info!(%address, tls = tls.is_some(), "dashboard listening");
     let stop_for_shutdown = stop.clone();
-    let served = axum::serve(listener, app.router())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Live pages end their streams, so the drain does not wait on them.
-            let _ = stop_for_shutdown.send(true);
-        })
-        .await;
+    let served = modstream_tls::serve_http(listener, tls.as_ref(), app.router(), async move {
+        shutdown.await;
+        // Live pages end their streams, so the drain does not wait on them.
+        let _ = stop_for_shutdown.send(true);
+    })
+    .await;
     let _ = stop.send(true);
     consumer
         .join()

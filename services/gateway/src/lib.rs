@@ -66,6 +66,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let address: SocketAddr = listener.local_addr()?;
+    let tls = modstream_tls::ServerTls::from_config(config)?;
     bus.ensure_topics(&[FORUM_EVENTS])
         .await
         .context("cannot create the forum-events topic")?;
@@ -90,13 +91,19 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
 
-    tracing::info!(%address, forums = config.forums.len(), "gateway listening");
+    tracing::info!(%address, forums = config.forums.len(), tls = tls.is_some(), "gateway listening");
     let draining = async {
         shutdown.await;
         tracing::info!("gateway draining");
         health.set_not_serving::<IngestServer<Ingest>>().await;
     };
-    tonic::transport::Server::builder()
+    let mut server = tonic::transport::Server::builder();
+    if let Some(tls) = &tls {
+        server = server
+            .tls_config(tls.grpc())
+            .context("TLS for the gateway")?;
+    }
+    server
         .add_service(health_service)
         .add_service(reflection)
         .add_service(IngestServer::new(ingest).max_decoding_message_size(MAX_REQUEST_BYTES))

@@ -23,9 +23,11 @@ use tonic::metadata::{Ascii, MetadataValue};
 
 #[derive(Debug, Args)]
 pub struct ClientArgs {
-    /// The gateway's address.
+    /// The gateway's address (https://... for TLS).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     gateway: String,
+    #[command(flatten)]
+    tls: crate::connect::TlsArgs,
     /// The forum's API key (or set MODSTREAM_API_KEY).
     #[arg(long, env = "MODSTREAM_API_KEY", hide_env_values = true)]
     key: String,
@@ -249,7 +251,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             responsiveness,
             board,
         } => {
-            let mut client = responsiveness_client(responsiveness).await?;
+            let mut client = responsiveness_client(&args.tls, responsiveness).await?;
             let request = StatsRequest {
                 forum_id: args.forum.clone(),
                 board_id: board.clone(),
@@ -268,7 +270,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             responsiveness,
             limit,
         } => {
-            let mut client = responsiveness_client(responsiveness).await?;
+            let mut client = responsiveness_client(&args.tls, responsiveness).await?;
             let request = ListUnansweredRequest {
                 forum_id: args.forum.clone(),
                 limit: *limit,
@@ -292,11 +294,11 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             safeguarding,
             after,
         } => {
-            let mut client = ForumActionsClient::connect(safeguarding.clone())
-                .await
-                .with_context(|| {
-                    format!("cannot reach the safeguarding service at {safeguarding}")
-                })?;
+            let mut client = ForumActionsClient::new(
+                args.tls
+                    .connect(safeguarding, "the safeguarding service")
+                    .await?,
+            );
             let request = StreamActionsRequest {
                 forum_id: args.forum.clone(),
                 after_sequence: *after,
@@ -331,7 +333,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
             return Ok(());
         }
         ClientEvent::Alerts { responsiveness } => {
-            let mut client = responsiveness_client(responsiveness).await?;
+            let mut client = responsiveness_client(&args.tls, responsiveness).await?;
             let request = StreamAlertsRequest {
                 forum_id: args.forum.clone(),
             };
@@ -355,9 +357,7 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let mut client = IngestClient::connect(args.gateway.clone())
-        .await
-        .with_context(|| format!("cannot reach the gateway at {}", args.gateway))?;
+    let mut client = IngestClient::new(args.tls.connect(&args.gateway, "the gateway").await?);
     let bearer: MetadataValue<_> = format!("Bearer {}", args.key)
         .parse()
         .context("the API key has characters a header cannot carry")?;
@@ -502,11 +502,12 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
 }
 
 async fn responsiveness_client(
+    tls: &crate::connect::TlsArgs,
     address: &str,
 ) -> anyhow::Result<ResponsivenessClient<tonic::transport::Channel>> {
-    ResponsivenessClient::connect(address.to_owned())
-        .await
-        .with_context(|| format!("cannot reach the responsiveness service at {address}"))
+    Ok(ResponsivenessClient::new(
+        tls.connect(address, "the responsiveness service").await?,
+    ))
 }
 
 fn status_error(status: tonic::Status) -> anyhow::Error {

@@ -24,9 +24,11 @@ use tonic::transport::Channel;
 
 #[derive(Debug, Args)]
 pub struct ConsoleArgs {
-    /// The safeguarding service's address.
+    /// The safeguarding service's address (https://... for TLS).
     #[arg(long, default_value = "http://127.0.0.1:50053")]
     safeguarding: String,
+    #[command(flatten)]
+    tls: crate::connect::TlsArgs,
     /// Your moderator console token (or set MODSTREAM_MODERATOR_TOKEN).
     #[arg(long, env = "MODSTREAM_MODERATOR_TOKEN", hide_env_values = true)]
     token: String,
@@ -321,10 +323,13 @@ fn print_evidence(evidence: &modstream_proto::v1::Evidence) {
     }
 }
 
-async fn connect(address: &str) -> anyhow::Result<ModerationClient<Channel>> {
-    ModerationClient::connect(address.to_owned())
-        .await
-        .with_context(|| format!("cannot reach the safeguarding service at {address}"))
+async fn connect(
+    tls: &crate::connect::TlsArgs,
+    address: &str,
+) -> anyhow::Result<ModerationClient<Channel>> {
+    Ok(ModerationClient::new(
+        tls.connect(address, "the safeguarding service").await?,
+    ))
 }
 
 pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
@@ -332,7 +337,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         .parse()
         .context("the token has characters a header cannot carry")?;
     let mut console = Console {
-        client: connect(&args.safeguarding).await?,
+        client: connect(&args.tls, &args.safeguarding).await?,
         bearer,
         known: BTreeMap::new(),
     };

@@ -11,6 +11,7 @@
 
 mod classify;
 mod client;
+mod connect;
 mod console;
 mod simulate;
 mod up;

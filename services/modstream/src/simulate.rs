@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use anyhow::Context as _;
 use clap::Args;
 use modstream_config::DEMO_FORUMS;
 use modstream_proto::convert;
@@ -25,9 +24,11 @@ use tonic::transport::Channel;
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// The gateway's address.
+    /// The gateway's address (https://... for TLS).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     gateway: String,
+    #[command(flatten)]
+    tls: crate::connect::TlsArgs,
     /// How many events to publish in all.
     #[arg(long, default_value_t = 300)]
     events: u32,
@@ -290,9 +291,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if !(args.rate > 0.0 && args.rate <= 1_000.0) {
         anyhow::bail!("--rate must be between 0 and 1000 events per second");
     }
-    let client = IngestClient::connect(args.gateway.clone())
-        .await
-        .with_context(|| format!("cannot reach the gateway at {}", args.gateway))?;
+    let client = IngestClient::new(args.tls.connect(&args.gateway, "the gateway").await?);
     let run = format!(
         "{:x}",
         SystemTime::now()

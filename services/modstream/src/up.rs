@@ -21,9 +21,12 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
             config.safeguarding = overridden.safeguarding;
             config.dashboard = overridden.dashboard;
             config.telemetry = overridden.telemetry;
+            config.tls = overridden.tls;
             config
         }
     };
+    // Checked before anything listens, so a bad file is one clear error.
+    let tls = modstream_tls::ServerTls::from_config(&config).context("TLS")?;
     modstream_telemetry::init("modstream", &config.telemetry);
 
     if config_path.is_none() {
@@ -67,6 +70,11 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.dashboard.listen))?;
     let (metrics_address, _metrics) = modstream_runtime::metrics_endpoint(&config).await?;
     println!("modstream is up. Bus: {bus_kind}.");
+    match &tls {
+        Some(tls) => println!("  {}.", tls.describe()),
+        None => println!("  TLS off: every listener is plaintext (fine on loopback; see [tls])."),
+    }
+    let web = if tls.is_some() { "https" } else { "http" };
     println!(
         "  gateway (gRPC ingest, health, reflection): {}",
         gateway.local_addr()?
@@ -80,14 +88,20 @@ pub async fn up(config_path: Option<PathBuf>) -> anyhow::Result<()> {
         safeguarding.local_addr()?
     );
     println!(
-        "  dashboard (web, for operations staff): http://{}/",
+        "  dashboard (web, for operations staff): {web}://{}/",
         dashboard.local_addr()?
     );
-    println!("  metrics (Prometheus): http://{metrics_address}/metrics");
+    println!("  metrics (Prometheus): {web}://{metrics_address}/metrics");
     println!(
         "Try: modstream client --key <API key> --forum <forum> post --author <member> --body \"...\""
     );
     println!("     modstream console --token <moderator token>   (escalations as they arrive)");
+    if tls.is_some() {
+        println!(
+            "     over TLS: --gateway https://{} --ca-file <the CA that signed the certificate>",
+            gateway.local_addr()?
+        );
+    }
     println!("Ctrl-C stops it cleanly.");
 
     // One signal drains every service.

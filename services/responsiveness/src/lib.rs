@@ -69,6 +69,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
+    let tls = modstream_tls::ServerTls::from_config(config)?;
     bus.ensure_topics(&[FORUM_EVENTS, ALERTS])
         .await
         .context("cannot create the responsiveness topics")?;
@@ -157,7 +158,7 @@ pub async fn serve(
             }
         }
     });
-    tracing::info!(%address, "responsiveness listening");
+    tracing::info!(%address, tls = tls.is_some(), "responsiveness listening");
     let draining = async {
         shutdown.await;
         drop(watchdog); // draining is NOT_SERVING whatever the consumer does
@@ -165,7 +166,13 @@ pub async fn serve(
             .set_not_serving::<ResponsivenessServer<Queries>>()
             .await;
     };
-    let served = tonic::transport::Server::builder()
+    let mut server = tonic::transport::Server::builder();
+    if let Some(tls) = &tls {
+        server = server
+            .tls_config(tls.grpc())
+            .context("TLS for responsiveness")?;
+    }
+    let served = server
         .add_service(health_service)
         .add_service(ResponsivenessServer::new(queries))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), draining)

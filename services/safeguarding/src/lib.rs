@@ -118,6 +118,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
+    let tls = modstream_tls::ServerTls::from_config(config)?;
     bus.ensure_topics(&[FORUM_EVENTS, ESCALATIONS, FORUM_ACTIONS, ROSTERS])
         .await
         .context("cannot create the safeguarding topics")?;
@@ -155,7 +156,6 @@ pub async fn serve(
     health
         .set_serving::<ModerationServer<ModerationApi>>()
         .await;
-    tracing::info!(%address, "safeguarding listening");
     // A stuck consumer means escalations are not being opened: say so on
     // health, where the orchestrator and the alert rules look.
     let watchdog = modstream_runtime::Watchdog::new(
@@ -182,6 +182,7 @@ pub async fn serve(
             }
         }
     });
+    tracing::info!(%address, tls = tls.is_some(), "safeguarding listening");
     let (close_streams, closing) = watch::channel(false);
     let (signalled, grace_starts) = tokio::sync::oneshot::channel::<()>();
     let draining = async {
@@ -193,7 +194,13 @@ pub async fn serve(
             .set_not_serving::<ModerationServer<ModerationApi>>()
             .await;
     };
-    let server = tonic::transport::Server::builder()
+    let mut server = tonic::transport::Server::builder();
+    if let Some(tls) = &tls {
+        server = server
+            .tls_config(tls.grpc())
+            .context("TLS for safeguarding")?;
+    }
+    let server = server
         .add_service(health_service)
         .add_service(ModerationServer::new(ModerationApi {
             desk: desk.clone(),
