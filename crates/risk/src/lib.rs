@@ -46,7 +46,12 @@ pub const MODEL_RULE: &str = "model.lexical";
 /// did not. Chosen by cross-validation over the tuning files (train on all
 /// but one, score the one left out) as the value that kept false
 /// escalation at or under 0.03 in every fold.
-pub const MODEL_THRESHOLD: f32 = 0.8;
+pub const MODEL_THRESHOLD: f32 = 0.6;
+
+/// The model's threshold for a post where a rule matched but its context
+/// cancelled it (a negation, the past, an idiom): the rules judged the post
+/// harmless, so the model must be surer to overrule them.
+pub const MODEL_THRESHOLD_OVER_CANCELLED: f32 = 0.85;
 
 /// The version of the built-in ruleset; stored with every assessment.
 pub const RULESET_VERSION: &str = "2026-11-23.2";
@@ -196,6 +201,14 @@ struct Hit {
     confirmed_by: Option<Reason>,
 }
 
+/// What the rules made of a text.
+struct Judgement {
+    reasons: Vec<Reason>,
+    level: Level,
+    /// A rule matched but its context cancelled it.
+    cancelled: bool,
+}
+
 /// A compiled ruleset. Build once, assess many texts (it is `Sync`).
 pub struct Assessor {
     rules: Vec<Rule>,
@@ -324,6 +337,71 @@ impl Assessor {
     /// Assesses one text.
     pub fn assess(&self, text: &str) -> Assessment {
         let normal = normalize(text);
+        let Judgement {
+            mut reasons,
+            mut level,
+            cancelled,
+        } = self.judge(&normal, text);
+        // Phrasings no rule knows: the model may add an escalation (never
+        // remove one), naming the words that weighed most.
+        if level < Level::High
+            && let Some(model) = self.model
+        {
+            let probability = model.score(&normal.text);
+            let threshold = if cancelled {
+                self.model_threshold.max(MODEL_THRESHOLD_OVER_CANCELLED)
+            } else {
+                self.model_threshold
+            };
+            let strongest = if probability >= threshold {
+                model.explain(&normal.text)
+            } else {
+                Vec::new()
+            };
+            if let Some(first) = strongest.first() {
+                let (start, end) = normal.original_span(first.start, first.end);
+                let words: Vec<&str> = strongest
+                    .iter()
+                    .map(|p| {
+                        let (start, end) = normal.original_span(p.start, p.end);
+                        &text[start..end]
+                    })
+                    .collect();
+                level = Level::High;
+                reasons.push(Reason {
+                    rule: MODEL_RULE.into(),
+                    level: Level::High,
+                    description: format!(
+                        "worded like posts that needed a human (model score {probability:.2}; strongest words: {}); no rule matched, so please read it",
+                        words.join(", ")
+                    ),
+                    start,
+                    end,
+                    text: text[start..end].to_owned(),
+                });
+            }
+        }
+        reasons.sort_by(|a, b| b.level.cmp(&a.level).then(a.start.cmp(&b.start)));
+        reasons.dedup();
+        Assessment {
+            level,
+            escalate: level >= self.escalate_at,
+            reasons,
+            ruleset_version: RULESET_VERSION,
+        }
+    }
+
+    /// What the rules alone make of a text, and whether the model may add an
+    /// escalation: for tuning the model and its threshold without running
+    /// the rules once per candidate (`examples/cross_validate.rs`).
+    #[doc(hidden)]
+    pub fn rules_verdict(&self, text: &str) -> (Level, bool) {
+        let judgement = self.judge(&normalize(text), text);
+        (judgement.level, !judgement.cancelled)
+    }
+
+    /// The rules' reasons and level for a normalised text.
+    fn judge(&self, normal: &Normalized, text: &str) -> Judgement {
         let candidates = self.prefilter.matches(&normal.text);
         #[cfg(debug_assertions)]
         for (index, rule) in self.rules.iter().enumerate() {
@@ -355,7 +433,7 @@ impl Assessor {
                     cancelled = true;
                     break;
                 }
-                let hit = self.hit(rule, &normal, text, m.start(), m.end());
+                let hit = self.hit(rule, normal, text, m.start(), m.end());
                 cancelled |= hit.is_none();
                 hits.extend(hit);
             }
@@ -392,45 +470,15 @@ impl Assessor {
             let wish = reasons
                 .iter()
                 .any(|r| r.level >= Level::High || r.rule == "concern.passive-wish");
-            if wish && let Some(amplifier) = self.means_at_hand(&normal, text) {
+            if wish && let Some(amplifier) = self.means_at_hand(normal, text) {
                 level = Level::Crisis;
                 reasons.push(amplifier);
             }
         }
-        // Phrasings no rule knows: the model may add an escalation (never
-        // remove one), naming the words that weighed most.
-        if level < Level::High
-            && !cancelled
-            && let Some(model) = self.model
-        {
-            let score = model.score(&normal.text);
-            if score.probability >= self.model_threshold
-                && let Some(strongest) = score.strongest.first()
-            {
-                let (start, end) = normal.original_span(strongest.start, strongest.end);
-                let words: Vec<&str> = score.strongest.iter().map(|f| f.ngram.as_str()).collect();
-                level = Level::High;
-                reasons.push(Reason {
-                    rule: MODEL_RULE.into(),
-                    level: Level::High,
-                    description: format!(
-                        "worded like posts that needed a human (model score {:.2}; strongest words: {}); no rule matched, so please read it",
-                        score.probability,
-                        words.join(", ")
-                    ),
-                    start,
-                    end,
-                    text: text[start..end].to_owned(),
-                });
-            }
-        }
-        reasons.sort_by(|a, b| b.level.cmp(&a.level).then(a.start.cmp(&b.start)));
-        reasons.dedup();
-        Assessment {
-            level,
-            escalate: level >= self.escalate_at,
+        Judgement {
             reasons,
-            ruleset_version: RULESET_VERSION,
+            level,
+            cancelled,
         }
     }
 
