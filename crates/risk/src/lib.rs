@@ -51,7 +51,7 @@ pub const MODEL_THRESHOLD: f32 = 0.55;
 /// The model's threshold for a post where a rule matched but its context
 /// cancelled it (a negation, the past, an idiom): the rules judged the post
 /// harmless, so the model must be surer to overrule them.
-pub const MODEL_THRESHOLD_OVER_CANCELLED: f32 = 0.85;
+pub const MODEL_THRESHOLD_OVER_CANCELLED: f32 = 0.7;
 
 /// The version of the built-in ruleset; stored with every assessment.
 pub const RULESET_VERSION: &str = "2026-11-23.3";
@@ -1279,6 +1279,75 @@ mod tests {
             (
                 "The engine was running in the garage while my dad fixed it",
                 Level::None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn euphemisms_affairs_and_other_peoples_words() {
+        use Level::*;
+        assert_levels(&[
+            ("think it's time i checked out for good", Crisis),
+            ("gonna ctb at 2am", Crisis),
+            (
+                "Changed my will, cancelled my subscriptions, wiped my phone.",
+                Crisis,
+            ),
+            (
+                "gave my guitar to my cousin. told him to look after the dog for me.",
+                Crisis,
+            ),
+            (
+                "asked next door to keep the cat. she doesn't know it's for good",
+                Crisis,
+            ),
+            ("Train times checked. Tonight at 11.", Crisis),
+            ("Does it hurt? The jumping part I mean.", Crisis),
+            (
+                "finished my nan's heart pills and some vodka. starting to feel really strange",
+                Crisis,
+            ),
+            (
+                "my dad said to me \"I'd be better off dead\" and I think he meant it",
+                High,
+            ),
+            (
+                "My brother keeps saying he doesn't see the point in carrying on",
+                High,
+            ),
+            (
+                "Keep getting the thought of swerving into the oncoming traffic",
+                High,
+            ),
+            ("wanna sleep forever fr. not in a lazy way", High),
+            ("went at my legs with a compass last night", High),
+            ("cut twice this week", High),
+            ("thinkin bout endin it a lot", High),
+            ("the urge to s*h won and i did", High),
+            (
+                "Everything would be easier if I wasn't here and I'm going to make that happen",
+                High,
+            ),
+            // Hard negatives that share their words.
+            (
+                "Train times checked, bags packed, off to Edinburgh tomorrow",
+                None,
+            ),
+            ("about to unalive this entire pizza", None),
+            ("Goodbye forever, old car, you served me well", None),
+            ("that exam was so bad i want to die lol", None),
+            ("Is 'I want to die' overused as a joke?", None),
+            (
+                "Left the spare key with my neighbour while we're on holiday",
+                None,
+            ),
+            (
+                "I relapsed into self-harm in January, now three months clear again",
+                None,
+            ),
+            (
+                "My cat knocked over my pills and I had to count them all again",
+                None,
             ),
         ]);
     }

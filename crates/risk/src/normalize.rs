@@ -30,6 +30,8 @@ const RISK_WORDS: &[&str] = &[
     "hanging",
     "pills",
     "unalive",
+    "sewer",
+    "sewerslide",
     "end",
     "life",
 ];

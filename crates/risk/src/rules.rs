@@ -152,7 +152,7 @@ impl RuleDef {
 /// members use to get past filters: kms, unalive, sewer slide).
 macro_rules! self_kill {
     () => {
-        r"(?:kill(?:ing)? my ?self|k ?m ?s\b|top(?:ping)? my ?self|off(?:ing)? my ?self|neck(?:ing)? my ?self|unaliv(?:e|ing)(?: my ?self|(?:\s*[.!?,\n]|\s*$)| (?:tonight|today|tomorrow|now|rn|soon|fr|so|again|when|after|before|at \d|this (?:weekend|week|evening|morning|afternoon)))|end(?:ing)? (?:it all|my (?:own )?life|everything|my existence)|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|commit(?:ting)? (?:suicide|sewer ?slide)|do(?:ing)? my ?self in|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide)"
+        r"(?:kill(?:ing)? my ?self|k ?m ?s\b|top(?:ping)? my ?self|off(?:ing)? my ?self|neck(?:ing)? my ?self|unaliv(?:e|ing)(?: my ?self|(?:\s*[.!?,\n]|\s*$)| (?:tonight|today|tomorrow|now|rn|soon|fr|so|again|when|after|before|at \d|this (?:weekend|week|evening|morning|afternoon)))|end(?:ing)? (?:it all|my (?:own )?life|everything|my existence)|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|commit(?:ting)? (?:suicide|sewer ?slide)|do(?:ing)? my ?self in|ctb|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide)"
     };
 }
 
@@ -229,7 +229,7 @@ const UPBEAT: &str = r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|
 /// A plan's time: makes "im going to end it" an intent.
 macro_rules! plan_time {
     () => {
-        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
+        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|after (?:they|theyve|everyone|everyones|the kids|my \w+)(?: have| has|ve|s)? (?:all )?(?:gone|left|asleep|gone to bed|gone out)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
     };
 }
 
@@ -279,7 +279,7 @@ pub const RULES: &[RuleDef] = &[
             drugs!(),
             r")|pill|tablet)|all (?:of )?(?:my|the) (?:\w+ )?",
             drugs!(),
-            r"|everything in the (?:cupboard|cabinet|drawer|house)|the rest(?: of them)?)\b",
+            r"|everything in the (?:cupboard|cabinet|drawer|house)|everything (?:tonight|when|once|after|now|at)|the rest(?: of them)?)\b",
         ),
     )
     .trigger(r"\b(?:going to|gonna|ill|i will|decided to|about to|ready to|plan to|planning to|doing it|ending it|itll|it will|tak|swallow|neck|finally going)")
@@ -361,7 +361,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\blocked my ?self in\b[^.!?\n]{0,30}\bwith (?:a|the|my|all my|all the|all of my) (?:\w+ )?(?:razor|blade|knife|rope|gun|",
             drugs!(),
             r")\b",
-            r"|\bbought (?:\w+ ){0,2}(?:pills|paracetamol|tablets|painkillers|co-?codamol|sleeping pills) (?:from|in|at) (?:different|several|\w+ different|a few|multiple|two|three|four|lots of) (?:shops|pharmacies|chemists|places|supermarkets)\b",
+            r"|\bbought (?:\w+ ){0,3}(?:pills|paracetamol|tablets|painkillers|co-?codamol|sleeping pills) (?:from|in|at) (?:different|several|\w+ different|a few|multiple|two|three|four|lots of) (?:shops|pharmacies|chemists|places|supermarkets)\b",
             r"|\b(?:lined|laid|counted) (?:them|the pills|the tablets|my pills|my tablets) (?:all )?(?:out|up)\b",
             r"|\b(?:hung|put|fixed|tied|set) (?:up )?(?:the|a|my) (?:rope|noose|ligature|belt)(?: up)? (?:in|from|on|to|over)\b",
         ),
@@ -402,7 +402,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:finished|taken|took|swallow|neck|down|had|inject|drank|drunk|used|overdos|od|cut|slit)")
-    .guard(r"\b(?:pharmacy|disposal|dispose|back to the|chemist|romeo|juliet|shakespeare|play|scene|plot|novel|character)\b|\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
+    .guard(r"\bhad to (?:count|pick|find|sort|put|collect|get)\b|\bknocked (?:over|off|them)\b|\b(?:pharmacy|disposal|dispose|back to the|chemist|romeo|juliet|shakespeare|play|scene|plot|novel|character)\b|\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
     signal(
         "crisis.bleeding",
         Level::Crisis,
@@ -439,7 +439,7 @@ pub const RULES: &[RuleDef] = &[
         r"\bthis (?:is|will be) (?:my|the) (?:last|final) (?:post|message|goodbye|time (?:im|i am|ill be) (?:posting|writing|here|on here))\b|(?:(?m:^)\s*|[.!?]\s+)(?:my )?(?:final|last) (?:post|message)(?: (?:here|on here|ever|from me))?(?:\s*[.!\n]|\s*$)|\b(?:the )?last time (?:youll|you will|anyone will|you all will) (?:hear from|see|read) me\b|\bthe last time ill (?:ever )?(?:log on|log in|post|be on here|write|have to (?:feel|deal)|feel)\b|\b(?:this is|this will be|thatll be|that will be) the last time i (?:post|write|log on|am on here|ever post)\b|\bby the time (?:you|anyone|someone|they|people) (?:read|reads|see|sees|find|finds) this\b|\bthe last thing (?:ill|i will) ever (?:write|post|say|do|type)\b|\b(?:writing|posting|saying) (?:this )?for the (?:last|final) time\b|\b(?:wont|will not|wouldnt|dont think ill|dont think i will|dont think id|not going to) be (?:around|here|alive|with you) (?:much longer|for much longer|for long|anymore|any more|after (?:tonight|today|this|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|by (?:tomorrow|morning|the weekend|the end of (?:the|this) week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|in (?:an|a few|\d+) (?:hours?|days?|minutes?)|an hour from now|tomorrow|to see)\b|\b(?:wont|will not) be (?:here|around) to\b|\b(?:wont|will not|not going to) be (?:posting|writing|on here|logging on|back)(?: here| on here)? (?:again|any ?more)\b|\bits been (?:nice|lovely|good|an honour) knowing (?:you|everyone|you all)\b|\b(?:goodbye|bye) (?:forever|for good|for the last time|cruel world)\b|(?:\b(?:ive|i have|i|im|i am)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:just )?(?:written|wrote|left|finished|writing|finishing) (?:my |a |the )?suicide (?:notes?|letters?)\b|\b(?:my |the |a )?suicide (?:note|letter)s? (?:is |are |s )?(?:written|done|finished|ready|on my|in (?:an|the|my))\b|\bthis is goodbye\b|\b(?:this is|here is|heres) (?:my|a) (?:suicide note|goodbye (?:note|letter|message)|last message)\b|\bi(?:ll| will)(?: probably| definitely)? be dead (?:by|before|in|soon|tonight|tomorrow)\b|\bsee you (?:all )?(?:on the other side|in (?:the )?next life)\b|\bi(?:ll| will)\s+(?:finally |soon )?(?:be (?:with|seeing)|see|join) (?:my )?(?:\w+ )?(?:nan|nanna|gran|granny|grandad|grandma|mum|mom|dad|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie) (?:again|soon|in heaven|on the other side|tonight)\b|\b(?:is|will be|itll be|it will be) my last (?:day|night|birthday|christmas|weekend),? (?:full stop|period|ever|alive|on (?:this )?earth)\b|\b(?:its|this is|tonight is|today is|tonights|todays) my last (?:night|day)(?:\s*[.!,\n]|\s*$| on earth| alive| ever)|\b(?:decided|decision) (?:that )?(?:it|this|itll|it will|its|this will)(?: be| is)? my last\b|\b(?:please )?(?:dont|do not) (?:try (?:and |to )?)?(?:come )?(?:look(?:ing)? for|find|search for|come after) me\b",
     )
     .trigger(r"\b(?:this is|here is|heres|last|final|for the last|by the time|be posting|be writing|be on here|be logging|be back|be around|be here|be alive|be with|be seeing|be dead|knowing|goodbye|bye|suicide|see you|look|find|search|come after|this is goodbye|ill|i will|here to|around to)")
-    .guard(r"\b(?:thread|topic|question|moderator|mod team|admin|role|handing over|still be around|regular member|charity shop|hoodie|always says|used to say|likes to say)\b|\bbe dead before (?:they|we|you|he|she|it|anyone|the)\b|\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|detox|for a (?:month|week|fortnight)|see you (?:all )?(?:in|on|next|soon)|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
+    .guard(r"\b(?:old (?:car|phone|flat|house|job|friend|laptop|sofa)|served (?:me|us) well)\b|\b(?:thread|topic|question|moderator|mod team|admin|role|handing over|still be around|regular member|charity shop|hoodie|always says|used to say|likes to say)\b|\bbe dead before (?:they|we|you|he|she|it|anyone|the)\b|\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|detox|for a (?:month|week|fortnight)|see you (?:all )?(?:in|on|next|soon)|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
     .not_negatable()
     .any_time(),
     signal(
@@ -577,7 +577,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:want|wanna|wish|need|feel like|felt like|tempt|long|urge|part of me|too |should|might as well|better|rather|dead|dying|death|easier|best|use|turn|close to|on the)")
-    .guard(r"\b(?:jokes?|joking|overused|memes?|tiktok|phrase|expression|saying|media studies|lesson|respond|response|dark humou?r)\b|\x{1F602}|\x{1F923}|\x{1F644}|\x{1F480}|\x{1F355}|\x{1F605}|\x{1F606}|\x{1F921}|\x{1F643}|\x{1F60F}|\bdie (?:my|her|his|their|your) (?:hair|clothes|jeans|shirt)\b|\bdie (?:of|from|laughing|for)\b|\bdying (?:to|for)\b|\bwanted to die (?:when|at|after) (?:i|the|my|he|she)\b|\bto die for\b|\b(?:embarrass\w*|cringe|awkward|mortif\w*|humiliat\w*)\b|\b(?:character|game|film|movie|book|song|lyric)\b|\bend (?:it|things) (?:with|between)\b|\b(?:makes?|made|making) me (?:\w+ )?(?:want|wanna) (?:to )?(?:die|kms|kill my ?self)\b[^.!?\n]*(?:lol|lmao|haha|\x{1F602}|\x{1F480}|\x{1F644}|\x{1F62D})|\b(?:relationship|things with|marriage|engagement|contract|subscription|the call|argument|conversation)\b|\brather (?:be dead|die) than (?:go|do|sit|wear|eat|listen|watch|work|be seen|admit|miss|lose|use|drive|take|spend|pay|get)\b"),
+    .guard(r"\b(?:lol|lmao|haha|rofl)\b|\b(?:jokes?|joking|overused|memes?|tiktok|phrase|expression|saying|media studies|lesson|respond|response|dark humou?r)\b|\x{1F602}|\x{1F923}|\x{1F644}|\x{1F480}|\x{1F355}|\x{1F605}|\x{1F606}|\x{1F921}|\x{1F643}|\x{1F60F}|\bdie (?:my|her|his|their|your) (?:hair|clothes|jeans|shirt)\b|\bdie (?:of|from|laughing|for)\b|\bdying (?:to|for)\b|\bwanted to die (?:when|at|after) (?:i|the|my|he|she)\b|\bto die for\b|\b(?:embarrass\w*|cringe|awkward|mortif\w*|humiliat\w*)\b|\b(?:character|game|film|movie|book|song|lyric)\b|\bend (?:it|things) (?:with|between)\b|\b(?:makes?|made|making) me (?:\w+ )?(?:want|wanna) (?:to )?(?:die|kms|kill my ?self)\b[^.!?\n]*(?:lol|lmao|haha|\x{1F602}|\x{1F480}|\x{1F644}|\x{1F62D})|\b(?:relationship|things with|marriage|engagement|contract|subscription|the call|argument|conversation)\b|\brather (?:be dead|die) than (?:go|do|sit|wear|eat|listen|watch|work|be seen|admit|miss|lose|use|drive|take|spend|pay|get)\b"),
     signal(
         "high.suicidal",
         Level::High,
@@ -596,7 +596,7 @@ pub const RULES: &[RuleDef] = &[
     )
     .trigger(r"\b(?:suicid|sewer|kms|unalive|thoughts of)")
     .veto(r"\bfor (?:my|a|our) (?:research|essay|dissertation|assignment|study|course|project|module)\b")
-    .guard(r"\byour (?:friend|partner|child|kid|son|daughter|loved one)\b|\btells? you\b|\btold you\b|\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b|\b(?:support|help|helping|supporting) (?:someone|somebody|a friend|people|others)\b|\b(?:ask|asking) (?:someone|somebody|a friend|them|people)\b|\bif (?:theyre|they are|hes|shes|someone is|someones) (?:feeling )?suicidal\b"),
+    .guard(r"\bhow to (?:talk to|help|support|approach|respond)\b|\b(?:friend|someone|somebody|person|people|partner) who\b|\byour (?:friend|partner|child|kid|son|daughter|loved one)\b|\btells? you\b|\btold you\b|\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b|\b(?:support|help|helping|supporting) (?:someone|somebody|a friend|people|others)\b|\b(?:ask|asking) (?:someone|somebody|a friend|them|people)\b|\bif (?:theyre|they are|hes|shes|someone is|someones) (?:feeling )?suicidal\b"),
     signal(
         "high.thoughts",
         Level::High,
@@ -728,7 +728,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\bfresh (?:cuts|burns|wounds|scratches)\b",
             r"|\b(?:my )?(?:cutting|self[- ]?harm(?:ing)?|selfharm\w*|sh)\s+(?:has|is|s|have|keeps?|got|gotten)\b[^.!?\n]{0,40}\b(?:most (?:days|nights)|every (?:day|night)|daily|worse|more often|again|out of control)\b",
             r"|\brelaps(?:ed|e|ing)\b[^.!?\n]{0,30}\b(?:self[- ]?harm|selfharm|cutting|sh|cut|burning|hurting my ?self)\b|\b(?:self[- ]?harm|selfharm|cutting|sh|sh-ing)\b[^.!?\n]{0,20}\brelaps(?:ed|e)\b",
-            r"|\b(?:keep|kept|i keep|always) giving in\b|\bgave in to (?:the |my )?urges?\b|\burges? (?:always |still )?(?:win|won|wins)\b",
+            r"|\b(?:keep|kept|i keep|always) giving in\b|\bgave in to (?:the |my )?urges?\b|\burges? (?:to \w+(?: \w+)? )?(?:always |still )?(?:win|won|wins)\b",
         ),
     )
     .trigger(r"\b(?:cut|self|harm|hurt|burn|scratch|hit|punch|bit|bang|head ?bang|smash|sh(?:ing|d|ed|-?ing)?\b|shed|pinch|on purpose|fresh|relaps|giving in|gave in|urge)")
@@ -758,7 +758,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
-    .guard(r"\bwhen (?:my|our|his|her) (?:\w+ ){1,2}?(?:was|were)\b|\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|died|passed away|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair|ending (?:it|things) with)\b")
+    .guard(r"\b(?:lol|haha|lmao|jok\w*|how (?:she|he|they) talks|just a (?:phrase|saying|figure of speech)|exams? (?:come|are|is))\b|\bwhen (?:my|our|his|her) (?:\w+ ){1,2}?(?:was|were)\b|\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|(?:he|she|they) (?:died|passed away)|died (?:by|of|from|last|in|after|when)|who died|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair|ending (?:it|things) with)\b")
     .veto(r"\b(?:shes|hes|theyre|she is|he is|they are) (?:now )?(?:doing (?:well|ok|okay|better|great)|in recovery|recovered)\b"),
     // ---- generalised: wishes, thoughts, acts, farewells -------------------
     signal(
@@ -895,7 +895,7 @@ pub const RULES: &[RuleDef] = &[
         r"\b(?:made|wrote|written|writing|sorted|updated|signed) (?:a |my )(?:will|pension nomination)\b|\b(?:letters|notes) (?:are )?(?:done|written|finished|sorted)\b|\b(?:left|written|wrote) (?:a |some )(?:notes?|letters?) for (?:my|everyone|the kids|them)\b|\b(?:im|i am|i will|ill|i) (?:not|wont|will not) (?:be )?(?:coming back|be back)\b|\bi wont be back\b|\b(?:when im|once im|after im) (?:not here|not around|gone) ?(?:any ?more)?\b|\blook after (?:\w+ ){1,3}?for me\b|\b(?:dont|do not) blame (?:your ?self|your ?selves|anyone)\b|\b(?:i )?love (?:you all|you guys|you so much|all of you)\b|(?:(?m:^)\s*|[.!?]\s+)time to go(?:\s*[.!,\n]|\s*$)|\bdeserve (?:a )?better (?:dad|mum|mom|mother|father|parent|partner|friend|son|daughter|wife|husband|brother|sister) than me\b|\b(?:wont|will not|not going to) (?:be )?need(?:ing)? (?:them|it|these|this|my \w+)(?: any ?more| where im going)?\b|\b(?:posted|left|gave|giving) (?:the |my )?(?:house |door |flat |car )?keys (?:through|to|with)\b|\b(?:gave|given|told) (?:my |her |him |them )?(?:phone |bank )?(?:pin|passwords?|passcode)\b|\btold (?:her|him|them|my \w+) where (?:the |my )?\w+(?: \w+)? (?:is|are) kept\b|\b(?:gave|given) (?:away )?my (?:\w+ )?(?:guitar|xbox|ps\d|playstation|laptop|bike|things|stuff|books|clothes|jewellery|records|games) (?:and (?:my )?\w+ )?(?:to|away)\b|\b(?:im|i am) (?:so |finally |just )?ready(?: now)?(?:\s*[.!\n]|\s*$)|\b(?:its|it is) (?:tonight|today|now)(?:\s*[.!\n]|\s*$)|\b(?:set|picked|chose|chosen) a date\b|\beverything i need(?:s| is)? (?:is )?(?:in|ready|here|sorted)\b|\bwhere (?:nobody|no ?one) (?:will|can|would) find me\b|\b(?:he|she|they) (?:doesnt|dont|does not|do not) know(?:\s*[.!\n]|\s*$)|\b(?:be kind to|look after) (?:each other|one another)\b|\b(?:written|wrote) (?:letters? |notes? )?to (?:everyone|all of them|my (?:\w+ )?\w+)(?: and (?:my )?(?:\w+ )?\w+)?\b|\b(?:put|got|sorted|have) (?:everything|my affairs|all my affairs|my things) in order\b|\b(?:wont|will not|never|not) (?:have to|need to|needs to) (?:deal with|worry about|put up with|look after|see) me (?:any ?more|again)\b|\bdelet(?:ed|ing) (?:all )?(?:of )?my (?:accounts|socials|social media|profiles|photos)\b",
     )
     .trigger(r"\b(?:made (?:a|my)|wrote|written|writing|left (?:a|some)|sorted (?:a|my)|updated|signed|letters|notes|coming back|be back|when im|once im|after im|look after|blame|love (?:you|all)|time to go|deserve|everything i need|need(?:ing)? (?:them|it|these|this|my)|keys|pin|password|passcode|kept|gave|given|(?:im|i am) (?:so |finally |just )?ready|its (?:tonight|today|now)|it is (?:tonight|today|now)|a date|where (?:nobody|no ?one)|(?:doesnt|dont|does not|do not) know|be kind|in order|deal with|worry about|put up with|look after|see me|delet)")
-    .guard(r"\b(?:holiday|trip|vacation|abroad|moving|move|new (?:job|flat|house|phone|place)|work|shift|office|uni|school|exams?|lol|haha|weekend away|old|spare|charger|remote|festival|wedding|hospital|appointment|party|later|soon|next week|tomorrow morning|after the|landlord|solicitor|estate agent|mortgage|baby|pregnan\w*|birthday present|christmas|outgrown|upgrad\w*|selling|sold|for the (?:week|weekend))\b")
+    .guard(r"\b(?:holiday|trip|vacation|abroad|moving|move|new (?:job|flat|house|phone|place)|work|shift|office|uni|school|exams?|lol|haha|weekend away|old|spare|charger|remote|festival|wedding|hospital|appointment|party|later|soon|next week|tomorrow morning|after the (?:party|match|game|exam|holiday|wedding|weekend|op|operation|baby|funeral)|landlord|solicitor|estate agent|mortgage|baby|pregnan\w*|birthday present|christmas|outgrown|upgrad\w*|selling|sold|for the (?:week|weekend))\b")
     .not_negatable()
     .any_time()
     .veto(r"\b(?:doing (?:so |much |a lot |really )*(?:better|well|great)|feeling (?:so |much |a lot )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|so proud|so grateful|cant wait|excited|good ?night|sleep well|(?:just )?kidding|jk|lmao|haha)\b")
@@ -917,9 +917,9 @@ pub const RULES: &[RuleDef] = &[
         "crisis.euphemism",
         Level::Crisis,
         "a euphemism for ending their life ('goodnight for good', 'clock out for good', 'not be here by morning')",
-        r"\b(?:sleep|go to sleep|going to sleep|goodnight|good night|night night|clock(?:ing)? out|check(?:ing)? out|bow(?:ing)? out|tap(?:ping)? out|switch(?:ing)? (?:my ?self )?off) (?:for good|permanently|for the (?:last|final) time)\b|\b(?:final|last) (?:exit|goodnight|good night|log ?(?:off|out)|sign ?off|bow|curtain)\b|\b(?:sign(?:ing)?|log(?:ging)?) off from (?:\w+ ){0,4}?(?:everything|life|the world)\b|\b(?:not|never|no longer) (?:be )?(?:here|around|alive|breathing) (?:by|come|in the|after) (?:morning|tomorrow|the morning|midnight|sunrise|dawn|the weekend)\b|\b(?:wont|will not|no|not|never) be hearing from me (?:again|any ?more)\b|\bmake (?:it|this|the pain|everything) (?:all )?(?:stop|end|go away) (?:for good|permanently|forever)\b",
+        r"\b(?:sleep|go to sleep|going to sleep|goodnight|good night|night night|clock(?:ing)? out|check(?:ing|ed)? out|bow(?:ing)? out|tap(?:ping)? out|switch(?:ing)? (?:my ?self )?off) (?:for good|permanently|for the (?:last|final) time)\b|\bcheck(?:ing)? out early\b|\b(?:final|last) (?:exit|goodnight|good night|log ?(?:off|out)|sign ?off|bow|curtain)\b|\b(?:sign(?:ing)?|log(?:ging)?) off from (?:\w+ ){0,4}?(?:everything|life|the world)\b|\b(?:not|never|no longer) (?:be )?(?:here|around|alive|breathing) (?:by|come|in the|after) (?:morning|tomorrow|the morning|midnight|sunrise|dawn|the weekend)\b|\b(?:wont|will not|no|not|never) be hearing from me (?:again|any ?more)\b|\bmake (?:it|this|the pain|everything) (?:all )?(?:stop|end|go away) (?:for good|permanently|forever)\b",
     )
-    .trigger(r"\b(?:for good|permanently|for the last|for the final|final|last|off from|by|come|in the|after|hearing from me|make)")
+    .trigger(r"\b(?:for good|permanently|for the last|for the final|final|last|off from|by|come|in the|after|hearing from me|make|out early)")
     .guard(r"\b(?:social media|socials|app|site|twitter|instagram|facebook|tiktok|toxic|detox|break|motorway|junction|roundabout|exam|match|game|season|shift|job|work|office|hotel|holiday|film|movie|book|episode|series|show|tour|gig|concert|lol|haha)\b")
     .not_negatable(),
     signal(
@@ -945,17 +945,20 @@ pub const RULES: &[RuleDef] = &[
             r"|\bcancel(?:led|ed|ling)? (?:my |the |all my |all the )?(?:\w+ )?(?:subscriptions?|direct debits?|contract|delivery|deliveries|membership|standing orders?)\b",
             r"|\b(?:donated|gave|given|giving) (?:away )?(?:all )?(?:of )?my (?:\w+ ){0,2}?(?:clothes|things|stuff|books|guitar|games|xbox|ps\d|console|laptop|pc|bike|coat|jacket|trainers|records|jewellery|ring|watch|plants|camera|hoodie|savings)\b",
             r"|\b(?:dropped|dropping|drop|left|leaving|taken|took|take|gave|given|giving|rehomed|rehoming) (?:off )?(?:the |my |our )?(?:dog|cat|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten) (?:off )?(?:at|with|to|round)\b",
-            r"|\b(?:told|telling|said to) (?:them|everyone|him|her|my \w+|people|work)\b[^.!?\n]{0,15}\b(?:im|i am|i was|id be) (?:going|moving) (?:away|abroad)\b|\b(?:im|i am) not (?:really )?(?:moving|going) (?:abroad|away)\b",
+            r"|\b(?:told|telling|said to|said|saying) (?:them|everyone|him|her|my \w+|people|work|i|that)?\b[^.!?\n]{0,15}\b(?:im|i am|i was|id be) (?:going|moving) (?:away|abroad)\b|\b(?:im|i am) not (?:really )?(?:moving|going) (?:abroad|away)\b",
             r"|\b(?:tie|tying|tied) up (?:the |all the |any |my )?loose ends\b|\bnothing (?:left )?to tie up\b",
+            r"|\b(?:asked|told) (?:next door|(?:my |the )?(?:neighbour|neighbor|friend|sister|brother|mum|mom|mam|dad|nan|mate)) to (?:keep|have|take|look after|feed) (?:the|my) (?:cat|dog|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten|plants|fish)\b|\b(?:its|it is|its going to be|it will be) for good\b|\bno point (?:in )?(?:renewing|booking|buying|planning|paying|making|saving|starting|sorting|fixing|getting)\b",
             r"|\bfor (?:whoever|whoever comes|when they|the person who) (?:finds|comes|find)\b|\bto (?:whoever|whomever|anyone who|the person who) (?:reads|finds|sees) this\b",
             r"|\b(?:the )?last (?:thing|things|job|jobs) (?:to do )?(?:is|are|left|before)\b|\bpost(?:ed|ing)? (?:the|my) letters\b",
+            r"|\b(?:giving|gave|given|give|dropping|dropped|leaving|left|taking|took) (?:off )?(?:the|my|our) (?:\w+ ){1,2}?(?:to|with) (?:my |the )?(?:neighbou?r|next door|sister|brother|mum|mom|mam|dad|parents|nan|gran|friend|mate|cousin|aunt|uncle)\b",
+            r"|\bbought (?:the )?(?:last|final) (?:thing|bits?|things|bit) (?:i )?need(?:ed)?\b|\b(?:its|it is|everything(?:s| is)|theyre|they are|all) (?:all )?(?:lined up|laid out|counted out)\b|\bfinally (?:got |have )?enough\b|\b(?:theres|there is) (?:finally |more than )?enough\b",
         ),
     )
-    .trigger(r"\b(?:wip|reset|clear|delet|key|everything|bills|rent|debt|passcode|pin|password|will|cancel|donat|gave|given|giving|dropp|drop|left|leaving|taken|took|take|rehom|told|telling|said to|not|tie|tying|tied|for|to|last|post|put|hung)")
-    .guard(r"\b(?:locked out|lost (?:my|the)|holiday|trip|away for|vet|kennels?|cattery|sitter|while (?:im|i am|we)|for the (?:week|weekend|night|day)|work|new (?:phone|job|flat|house|laptop)|upgrad\w*|selling|sold|moving (?:house|flat|in|out)|declutter\w*|spring clean|landlord|airbnb|hotel|spare room|flu|ill|poorly|covid|rescheduled?|budget|saving money|cost of living|price|dementia)\b")
+    .trigger(r"\b(?:wip|reset|clear|delet|key|everything|bills|rent|debt|passcode|pin|password|will|cancel|donat|gave|given|giving|give|dropp|drop|left|leaving|taken|took|taking|take|rehom|told|telling|said|saying|not|tie|tying|tied|for|to|last|post|put|hung|asked|its|it is|it will|no point|bought|lined|laid|counted|theyre|they are|all|finally|theres|there is)")
+    .guard(r"\b(?:locked out|lost (?:my|the)|holiday|trip|away for (?:the|a|two|three|\d+) (?:weekend|week|weeks|night|nights|few days|fortnight|month|days)|vet|kennels?|cattery|sitter|while (?:im|i am|we)|for the (?:week|weekend|night|day)|work|new (?:phone|job|flat|house|laptop)|upgrad\w*|selling|sold|moving (?:house|flat|in|out)|declutter\w*|spring clean|landlord|airbnb|hotel|spare room|flu|ill|poorly|covid|rescheduled?|budget|saving money|cost of living|price|dementia)\b")
     .not_negatable()
     .any_time()
-    .veto(UPBEAT)
+    .veto(r"\b(?:got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|excited|lol|haha)\b")
     .cue(),
     signal(
         "crisis.decided",
@@ -964,7 +967,7 @@ pub const RULES: &[RuleDef] = &[
         r"\b(?:the )?(?:decision|choice)(?:s| is| has been)? (?:been )?made\b|\bstill decided\b|\bnow or never\b|\b(?:worked|figured|sorted|planned) out (?:how|when|where) (?:im|i am|i will|ill|to) (?:going to )?(?:do it|go)\b|\bhow (?:im|i am) going to do it\b|\b(?:the )?date(?:s| is)? (?:set|circled|chosen|picked|fixed)\b|\b(?:train|bus|tide) times? (?:checked|looked up)\b|\b(?:tonight|tomorrow) at \d|\b(?:its|it is) (?:tonight|tomorrow|today) either way\b|\b(?:\d+|\w+) (?:years?|yrs) (?:on this (?:earth|planet) |of (?:this|living|life|being alive|it) |alive )?(?:is|was|has been|s been) (?:long )?enough\b|\bthis is where i (?:say|get off|stop|leave)\b",
     )
     .trigger(r"\b(?:decision|choice|decided|now or never|out|how (?:im|i am) going|date|times|tonight|tomorrow|either way|enough|this is where)")
-    .guard(r"\b(?:exams?|party|wedding|holiday|job|interview|flight|trip|gig|concert|match|date night|booked|table|restaurant|dinner|cinema|quit|resign\w*|notice|leaving (?:work|the job)|move|moving|house|flat|course|degree|uni|college|divorce|break ?up|relationship|marathon|race|diet|surgery|operation|baby|lol|haha)\b")
+    .guard(r"\b(?:packed|bags|off to|journey|travel\w*|visit\w*|flights?|train to|coach)\b|\b(?:exams?|party|wedding|holiday|job|interview|flight|trip|gig|concert|match|date night|booked|table|restaurant|dinner|cinema|quit|resign\w*|notice|leaving (?:work|the job)|move|moving|house|flat|course|degree|uni|college|divorce|break ?up|relationship|marathon|race|diet|surgery|operation|baby|lol|haha)\b")
     .not_negatable()
     .cue()
     .support(concat!(plan_time!(), r"|\b(?:tonight|right now|now)\b")),
@@ -1014,6 +1017,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\b(?:thought|idea|urge|image|picture|temptation)s? (?:of|to) (?:just )?(?:swerv|steer|driv|crash|step|jump|walk|throw)\w* (?:my ?self |my car |the car )?(?:into|off|in front of|under|onto)\b",
             r"|\b(?:suicidal|suicide) (?:thoughts )?every (?:hour|minute|day|night|morning)\b",
             r"|(?:(?m:^)\s*|[.!?]\s+)(?:so |very |really )?suicidal (?:and|but|most|all|at|since|for|every|on and off)\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:been |keep |still |always )?(?:thinking|thought) (?:about|of) (?:ending it|ending it all|ending my life|killing my ?self|suicide|not being here|taking my (?:own )?life)\b",
         ),
     )
     .trigger(r"\b(?:think|thought|looking for|want|need|find|found|considering|permanent|fixat|obsess|dwel|dream|fantasi|looking at|idea|urge|image|picture|temptation|suicid)")
@@ -1022,9 +1026,9 @@ pub const RULES: &[RuleDef] = &[
         "high.act-on-wish",
         Level::High,
         "means to act on a wish not to exist ('I should make that happen')",
-        r"\b(?:i (?:should|could|might|want to|need to|am going to|will)|im going to|im gonna|gonna|ill) (?:just )?(?:make (?:that|it) happen|go(?:\s*[.!?,\n]|\s*$)|act on it|act on them|do something about it|go through with it)",
+        r"\b(?:i (?:should|could|might|want to|need to|am going to|will)|im going to|im gonna|gonna|ill) (?:just )?(?:make (?:that|it) happen|go(?:\s*[.!?,\n]|\s*$)|act on it|act on them|do something about it|go through with it)|\b(?:im |i am )?(?:making|make|going to make|gonna make) sure of it\b|\b(?:tonight|today|tomorrow|this weekend) i stop\b|\b(?:planning|going|about|gonna) to find out (?:tonight|today|tomorrow|this weekend)\b",
     )
-    .trigger(r"\b(?:should|could|might|want to|need to|going to|gonna|will|ill)")
+    .trigger(r"\b(?:should|could|might|want to|need to|going to|gonna|will|ill|sure of it|i stop|find out)")
     .guard(r"\b(?:job|work|uni|course|trip|holiday|party|gym|doctor|gp|therapy|appointment|dream|goal|business|plan for|lol|haha)\b")
     .cue(),
     signal(
@@ -1038,22 +1042,34 @@ pub const RULES: &[RuleDef] = &[
             r"|\bold habits?\b[^.!?\n]{0,30}\b(?:compass|razor|blade|sharpener|scissors|lighter|knife)\b",
             r"|\bscratch\w* (?:my|ma) (?:\w+ )?(?:arms?|skin|legs?|wrists?) (?:to|tae|into) (?:bits|shreds|pieces)\b",
             r"|\b(?:cut|cutting|burn\w*|starv\w*|hit\w*|punch\w*|scratch\w*|hurt\w*|harm\w*)\b[^.!?\n]{0,40}\b(?:just |only )?to (?:feel something|feel anything|feel real|punish my ?self)\b",
-            r"|(?:(?m:^)\s*|[.!?,;]\s*|\b(?:and|i|ive|just|then)\s+)cut (?:my ?self |my \w+ )?(?:again|twice|(?:three|four|five|a few|\d+) times|last night|this (?:week|morning)|tonight|today|yesterday|earlier)\b",
+            r"|(?:(?m:^)\s*|[.!?,;]\s*|\b(?:and|i|ive|just|then)\s+)cut (?:my ?self |my \w+ )?(?:again|twice|(?:three|four|five|a few|\d+) times|last night|this (?:week|morning)|tonight|today|yesterday|earlier|for the first time (?:in|since))\b",
             r"|\b(?:stopped|stopping|quit|skipping|not taking) (?:taking |injecting )?my insulin\b",
+            r"|\b(?:started|starting|relapsed|went back|gone back|back) (?:again )?(?:with|to) (?:a|the|my) (?:razor|blade|compass|sharpener|lighter|scissors|knife)\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:shd|sh-?ing|s h d)\b|\b(?:cutting|self[- ]?harm(?:ing)?|selfharm\w*|sh)(?:s| is| has| has been|s been) (?:back|come back|returned|started again)\b|\b(?:\d+|two|three|four|five|six|a few|some) (?:lines|cuts)\b[^.!?\n]{0,20}\b(?:not (?:too )?deep|deep|tonight|last night|today|on my)\b",
         ),
     )
-    .trigger(r"\b(?:went|gone|going|go|self|sh|cut|scratch|burn|old habit|starv|hit|punch|hurt|harm|stopped|stopping|quit|skipping|not taking)")
+    .trigger(r"\b(?:went|gone|going|go|self|sh|cut|scratch|burn|old habit|starv|hit|punch|hurt|harm|stopped|stopping|quit|skipping|not taking|started|starting|relaps|back|s h d|lines|cuts)")
     .guard(r"\b(?:hair|fringe|nails|grass|lawn|hedge|fabric|paper|wood|onions?|veg\w*|cooking|kitchen|shav\w*|by accident|accidentally|diet|gym|workout|sugar|carbs|costs|corners|coupons?|class|doctor|gp|nurse|consultant|told|advised|switch\w*|pump|hypo\w*|sugars? (?:is|are|was|were) low|forgot|lol|haha|(?:she|he|they|cat|dog|toddler) (?:scratched|bit|cut))\b"),
     signal(
         "farewell.more",
         Level::Crisis,
         "may be a goodbye ('this'll be my last post', 'mind yourselves', 'not going home tonight')",
-        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+)? (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\b(?:said|saying|say) (?:all )?my goodbyes\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
+        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+)? (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say) (?:all )?my goodbyes\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
     )
-    .trigger(r"\b(?:this|mind|not|never|rather than|instead of|only reason|said|saying|say|note|letter)")
+    .trigger(r"\b(?:this|mind|not|never|rather than|instead of|only reason|said|saying|say|note|letter|its been)")
     .guard(r"\b(?:holiday|trip|thread|topic|question|forum break|break from|shift|work|office|exam|job|party|wedding|moving|new (?:job|flat|house)|birthday|christmas|thank you|cards?|cover|application|grandchildren|grandkids|to open|time capsule|lol|haha)\b")
     .not_negatable()
     .veto(UPBEAT)
+    .cue(),
+    signal(
+        "high.not-a-figure-of-speech",
+        Level::High,
+        "says a wish not to wake up is meant literally ('not in a lazy way')",
+        r"\bnot in (?:a|the) (?:lazy|tired|sleepy|nap|holiday|normal|dramatic) (?:way|sense)\b|\bi (?:dont|do not) mean (?:a nap|napping|a lie in|a holiday|like a nap)\b|\bi mean (?:it )?(?:permanently|for good|forever)\b|\b(?:and )?i (?:mean|meant) it (?:this time|literally)\b",
+    )
+    .trigger(r"\b(?:not in|i (?:dont|do not) mean|i mean|i meant)")
+    .guard(r"\b(?:lol|haha|job|work|diet|gym|quit\w*|leave|leaving|him|her|them)\b")
+    .not_negatable()
     .cue(),
     // ---- concern --------------------------------------------------------
     signal(
