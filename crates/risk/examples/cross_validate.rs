@@ -234,6 +234,11 @@ fn main() {
         row.push_str(&format!(" {:>11}", totals[&format!("{t}")].show()));
     }
     println!("{row}");
+    if std::env::var_os("GRID").is_some() {
+        for (t, tally) in grid.iter().zip(&pooled) {
+            println!("pooled @{t:.2}: {}", tally.show());
+        }
+    }
     // The best pooled recall within each false-escalation budget.
     let mut summary = String::from("best pooled recall:");
     for budget in [0.02, 0.03, 0.04, 0.05] {

@@ -224,7 +224,19 @@ macro_rules! unreachable_cue {
 
 /// An upbeat or clearly ordinary post: what cancels farewell-like cues
 /// ("thank you for everything", "giving away my stuff") anywhere in it.
-const UPBEAT: &str = r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|well|great|ok|okay)|feeling (?:so |much |a lot |loads )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|moving (?:to|house|abroad|out)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|social media break|taking a break|retir\w*|graduat\w*|passed|wedding|so proud|so grateful|cant wait|night all|night night|nighty night|good ?night|sleep well|sweet dreams|off to bed|going to bed|heading to bed|bed ?time|(?:just )?kidding|jk|lol|lmao|haha|goodbye (?:19|20)\d\d)\b";
+macro_rules! upbeat {
+    () => {
+        r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|well|great|ok|okay)|feeling (?:so |much |a lot |loads )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|moving (?:to|house|abroad|out)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|social media break|taking a break|retir\w*|graduat\w*|passed|wedding|so proud|so grateful|cant wait|night all|night night|nighty night|good ?night|sleep well|sweet dreams|off to bed|going to bed|heading to bed|bed ?time|(?:just )?kidding|jk|lol|lmao|haha|goodbye (?:19|20)\d\d)\b"
+    };
+}
+
+/// A post about someone else who died by suicide: its goodbyes and letters
+/// are grief, not a farewell.
+macro_rules! bereaved {
+    () => {
+        r"\b(?:took (?:his|her|their) own life|died by suicide|killed (?:him|her|them)sel(?:f|ves)|lost (?:him|her|them|my \w+(?: \w+)?) to suicide|(?:his|her|their) suicide)\b"
+    };
+}
 
 /// A plan's time: makes "im going to end it" an intent.
 macro_rules! plan_time {
@@ -317,7 +329,7 @@ pub const RULES: &[RuleDef] = &[
     .trigger(r"\b(?:call|ring|phone|send|get|help|peace|stop me|save me|find me|ive |im |i am |my mind|the night|the day|this is it|thats|that s|that will|thatll|enough this|work|talk(?:ing)? me|stop me|time|picked|chose|found|set|one way|going deep|finish it|end it|get it over|ready to go)")
     .guard(r"\b(?:notice|handing in|resign\w*)\b|\b(?:buy|buying|bought|tattoo|haircut|holiday|job|quit|moving|marathon|skydiv\w*|bungee|wedding|propos\w*|degree|course|dye|piercing|gig|concert|party|match|exam|interview|date night|first date|were|we are|packed)\b")
     .not_negatable()
-    .veto(UPBEAT)
+    .veto(upbeat!())
     .cue()
     .support(plan_time!()),
     signal(
@@ -417,19 +429,19 @@ pub const RULES: &[RuleDef] = &[
         "crisis.place",
         Level::Crisis,
         "is at or heading to a bridge, railway, cliff, roof or ledge",
-        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|drove|went|gone|got|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|station|train station|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|drove|went|gone|got|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|station|train station|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|beach|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
     )
-    .trigger(r"\b(?:station|bridge|footbridge|flyover|viaduct|rail|train tracks|tracks|level crossing|platform|cliff|crags|roof|top floor|ledge|multi|car park|river|canal|reservoir|quarry|pier|harbour|dock|marina|sea wall|seafront|motorway|dual carriageway|balcony|wait)")
-    .guard(r"\b(?:traffic|jam|queue|bus|taxi|uber|commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
+    .trigger(r"\b(?:beach|station|bridge|footbridge|flyover|viaduct|rail|train tracks|tracks|level crossing|platform|cliff|crags|roof|top floor|ledge|multi|car park|river|canal|reservoir|quarry|pier|harbour|dock|marina|sea wall|seafront|motorway|dual carriageway|balcony|wait)")
+    .guard(r"\b(?:delays?|stuck at|connection|kids|family|sandcastles?|ice creams?|surf\w*|dog|bucket|spade|sunbath\w*|sunny|paddl\w*)\b|\b(?:traffic|jam|queue|bus|taxi|uber|commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
     .cue()
     .support(PLACE_SUPPORT),
     signal(
         "crisis.place-danger",
         Level::Crisis,
         "is on a ledge, on the tracks or at the edge of a drop",
-        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of|railings?(?:\s*[.!?,\n]|\s*$)|edge(?:\s*[.!?,\n]|\s*$| at| here| now))\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of|railings?(?:\s*[.!?,\n]|\s*$)|edge(?:\s*[.!?,\n]|\s*$| at| here| now))\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b|\bclimbed (?:over )?(?:the |a )?(?:fence|barrier|railings?|wall) (?:onto|on to|to|into) (?:the )?(?:track ?side|tracks|railway|line|ledge|roof|edge|other side)\b",
     )
-    .trigger(r"\b(?:tracks|railway line|rail line|level crossing|ledge|parapet|edge|wall of|railing|side of|wrong side)")
+    .trigger(r"\b(?:tracks|railway line|rail line|level crossing|ledge|parapet|edge|wall of|railing|side of|wrong side|climbed)")
     .guard(r"\b(?:surf\w*|flat white|watching the|lifes (?:good|alright|great|ok|okay))\b|\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|holiday|trip|hik\w*|fishing|work|office|roofer|roofing|gutter|scaffold\w*|selfie|tourist|picnic|lunch|party|drinks|made it|celebrat\w*|in a good way|proud|lovely|beautiful|reading|book|cuppa|coffee|tea|lol|haha)\b|!!"),
     // ---- crisis: farewells ------------------------------------------------
     signal(
@@ -450,7 +462,7 @@ pub const RULES: &[RuleDef] = &[
     )
     .trigger(r"\b(?:giv|gave|dog|cat|pet|rehom|who gets|label|my things|my stuff|cancel|paid off)")
     .guard(r"\b(?:while i|when im away|on holiday|in hospital|declutter\w*|charity shop|spring clean|car boot|moving (?:house|out|abroad)|moving to|allerg\w*|landlord|because|new baby|outgrown|too small|upgrad\w*|ebay|vinted|selling|sold|free to collect|switch\w*|new (?:phone|provider|deal|contract))\b")
-    .veto(UPBEAT)
+    .veto(concat!(upbeat!(), "|", bereaved!()))
     .cue(),
     signal(
         "farewell.weak",
@@ -462,7 +474,7 @@ pub const RULES: &[RuleDef] = &[
     .guard(r"\b(?:this (?:week|year|weekend|month)|today|when im gone (?:for|on|to)|feeling (?:much |so |a lot )?better|doing (?:well|better|ok|okay)|recovered|recovering|saved my life|so grateful|grateful|happy|got the job|passed|new job|moving (?:house|to|on)|see you (?:around|soon|next|tomorrow|later)|back soon|until next time|for now|later|holiday|trip|taking a break|off to|goodbye to (?:my|the) (?:old|job|house|flat)|goodbye (?:to|from) (?:my|the|her|him|them|mum|dad)|(?:at|after|from|to|before) (?:the|his|her|their|a|(?:my|our) \w+s) funeral|getting me (?:here|through)|upgrad\w*|selling|free to collect|wedding|retir\w*|new chapter|leaving do|farewell (?:party|do)|after (?:dad|mum|\w+) (?:passed|died)|solicitor|grown up|forgot|reset|hacked|new phone|cover letter|application|mp|council|complaint|thank you card|christmas cards?|birthday cards?)\b")
     .not_negatable()
     .any_time()
-    .veto(UPBEAT)
+    .veto(concat!(upbeat!(), "|", bereaved!()))
     .cue(),
     // ---- crisis: third parties -------------------------------------------
     signal(
@@ -517,7 +529,7 @@ pub const RULES: &[RuleDef] = &[
     .trigger(concat!(r"\b(?:he|she|they|someone|somebody|", someone!(), ")"))
     .guard(r"\b(?:years ago|last year|died|passed away|funeral|holiday|moving|new job|wedding|birthday)\b")
     .not_negatable()
-    // Not all of `UPBEAT`: "night all" and "see you on the other side" are
+    // Not all of `upbeat!`: "night all" and "see you on the other side" are
     // what a friend's goodbye says.
     .veto(r"\b(?:doing (?:so |much |a lot |really )*(?:better|well|great)|got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|(?:just )?kidding|jk|lol|lmao|haha)\b")
     .cue()
@@ -669,7 +681,7 @@ pub const RULES: &[RuleDef] = &[
             r"|mg)\b[^.!?\n]{0,40}\b(?:kill|die|fatal|lethal|overdose|od|not wake up|never wake up|end it|be enough to|would (?:it )?take|it takes|does it take|to take)\b|\b(?:would|will|is|are) \d+ (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|sleeping pills|co-?codamol|codeine|sertraline|insulin|lithium) (?:be )?enough\b|\b(?:lethal|fatal) (?:dose|amount)\b|\b(?:painless|quickest|easiest|best|surest|quick|easy) (?:way|method) to (?:die|kill my ?self|end (?:it|my life)|go|do it)\b|\bhow (?:long|quickly) (?:does it|would it|will it|it takes|it would take|it will take) (?:to )?(?:take to )?(?:die|bleed out)\b|\bbleed(?:ing)? out\b|\bhow to (?:kill my ?self|end my life|hang my ?self|overdose|od|tie a noose|make a noose)\b|\b(?:looking|look|looked|looks) (?:into|up|at) (?:ways|methods)(?:\s*[.!?,\n]|\s*$)|\bresearching (?:ways|methods)(?:\s*[.!?,\n]|\s*$)",
             r"|\b(?:looking up|looked up|look up|googling|googled|google|researching|researched|reading about|read up on|read about|searching for|searched for|searching|searched|watching videos (?:on|about)|looking into|looked into)\s+(?:\w+ ){0,2}?(?:suicide )?(?:methods|ways to (?:die|do it|end it|kill my ?self|end my life|go)|how to (?:die|do it|kill my ?self|end my life|hang|overdose|od)\b|how (?:many|much) (?:\w+ ){0,2}?",
             drugs!(),
-            r")",
+            r")|\bhow many (?:of (?:these|them|those|my \w+)|\w+) (?:would it|does it|will it) take\b",
         ),
     )
     .trigger(r"\b(?:would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
@@ -895,6 +907,7 @@ pub const RULES: &[RuleDef] = &[
         r"\b(?:made|wrote|written|writing|sorted|updated|signed) (?:a |my )(?:will|pension nomination)\b|\b(?:letters|notes) (?:are )?(?:done|written|finished|sorted)\b|\b(?:left|written|wrote) (?:a |some )(?:notes?|letters?) for (?:my|everyone|the kids|them)\b|\b(?:im|i am|i will|ill|i) (?:not|wont|will not) (?:be )?(?:coming back|be back)\b|\bi wont be back\b|\b(?:when im|once im|after im) (?:not here|not around|gone) ?(?:any ?more)?\b|\blook after (?:\w+ ){1,3}?for me\b|\b(?:dont|do not) blame (?:your ?self|your ?selves|anyone)\b|\b(?:i )?love (?:you all|you guys|you so much|all of you)\b|(?:(?m:^)\s*|[.!?]\s+)time to go(?:\s*[.!,\n]|\s*$)|\bdeserve (?:a )?better (?:dad|mum|mom|mother|father|parent|partner|friend|son|daughter|wife|husband|brother|sister) than me\b|\b(?:wont|will not|not going to) (?:be )?need(?:ing)? (?:them|it|these|this|my \w+)(?: any ?more| where im going)?\b|\b(?:posted|left|gave|giving) (?:the |my )?(?:house |door |flat |car )?keys (?:through|to|with)\b|\b(?:gave|given|told) (?:my |her |him |them )?(?:phone |bank )?(?:pin|passwords?|passcode)\b|\btold (?:her|him|them|my \w+) where (?:the |my )?\w+(?: \w+)? (?:is|are) kept\b|\b(?:gave|given) (?:away )?my (?:\w+ )?(?:guitar|xbox|ps\d|playstation|laptop|bike|things|stuff|books|clothes|jewellery|records|games) (?:and (?:my )?\w+ )?(?:to|away)\b|\b(?:im|i am) (?:so |finally |just )?ready(?: now)?(?:\s*[.!\n]|\s*$)|\b(?:its|it is) (?:tonight|today|now)(?:\s*[.!\n]|\s*$)|\b(?:set|picked|chose|chosen) a date\b|\beverything i need(?:s| is)? (?:is )?(?:in|ready|here|sorted)\b|\bwhere (?:nobody|no ?one) (?:will|can|would) find me\b|\b(?:he|she|they) (?:doesnt|dont|does not|do not) know(?:\s*[.!\n]|\s*$)|\b(?:be kind to|look after) (?:each other|one another)\b|\b(?:written|wrote) (?:letters? |notes? )?to (?:everyone|all of them|my (?:\w+ )?\w+)(?: and (?:my )?(?:\w+ )?\w+)?\b|\b(?:put|got|sorted|have) (?:everything|my affairs|all my affairs|my things) in order\b|\b(?:wont|will not|never|not) (?:have to|need to|needs to) (?:deal with|worry about|put up with|look after|see) me (?:any ?more|again)\b|\bdelet(?:ed|ing) (?:all )?(?:of )?my (?:accounts|socials|social media|profiles|photos)\b",
     )
     .trigger(r"\b(?:made (?:a|my)|wrote|written|writing|left (?:a|some)|sorted (?:a|my)|updated|signed|letters|notes|coming back|be back|when im|once im|after im|look after|blame|love (?:you|all)|time to go|deserve|everything i need|need(?:ing)? (?:them|it|these|this|my)|keys|pin|password|passcode|kept|gave|given|(?:im|i am) (?:so |finally |just )?ready|its (?:tonight|today|now)|it is (?:tonight|today|now)|a date|where (?:nobody|no ?one)|(?:doesnt|dont|does not|do not) know|be kind|in order|deal with|worry about|put up with|look after|see me|delet)")
+    .veto(bereaved!())
     .guard(r"\b(?:holiday|trip|vacation|abroad|moving|move|new (?:job|flat|house|phone|place)|work|shift|office|uni|school|exams?|lol|haha|weekend away|old|spare|charger|remote|festival|wedding|hospital|appointment|party|later|soon|next week|tomorrow morning|after the (?:party|match|game|exam|holiday|wedding|weekend|op|operation|baby|funeral)|landlord|solicitor|estate agent|mortgage|baby|pregnan\w*|birthday present|christmas|outgrown|upgrad\w*|selling|sold|for the (?:week|weekend))\b")
     .not_negatable()
     .any_time()
@@ -917,9 +930,9 @@ pub const RULES: &[RuleDef] = &[
         "crisis.euphemism",
         Level::Crisis,
         "a euphemism for ending their life ('goodnight for good', 'clock out for good', 'not be here by morning')",
-        r"\b(?:sleep|go to sleep|going to sleep|goodnight|good night|night night|clock(?:ing)? out|check(?:ing|ed)? out|bow(?:ing)? out|tap(?:ping)? out|switch(?:ing)? (?:my ?self )?off) (?:for good|permanently|for the (?:last|final) time)\b|\bcheck(?:ing)? out early\b|\b(?:final|last) (?:exit|goodnight|good night|log ?(?:off|out)|sign ?off|bow|curtain)\b|\b(?:sign(?:ing)?|log(?:ging)?) off from (?:\w+ ){0,4}?(?:everything|life|the world)\b|\b(?:not|never|no longer) (?:be )?(?:here|around|alive|breathing) (?:by|come|in the|after) (?:morning|tomorrow|the morning|midnight|sunrise|dawn|the weekend)\b|\b(?:wont|will not|no|not|never) be hearing from me (?:again|any ?more)\b|\bmake (?:it|this|the pain|everything) (?:all )?(?:stop|end|go away) (?:for good|permanently|forever)\b",
+        r"\b(?:sleep|go to sleep|going to sleep|goodnight|good night|night night|clock(?:ing)? out|check(?:ing|ed)? out|bow(?:ing)? out|tap(?:ping)? out|switch(?:ing)? (?:my ?self )?off) (?:for good|permanently|for the (?:last|final) time)\b|\bcheck(?:ing)? out early\b|\b(?:final|last) (?:exit|goodnight|good night|log ?(?:off|out)|sign ?off|bow|curtain)\b|\b(?:sign(?:ing)?|log(?:ging)?) off from (?:\w+ ){0,4}?(?:everything|life|the world)\b|\b(?:not|never|no longer) (?:be )?(?:here|around|alive|breathing) (?:by|come|in the|after) (?:morning|tomorrow|the morning|midnight|sunrise|dawn|the weekend)\b|\b(?:wont|will not|no|not|never) be hearing from me (?:again|any ?more)\b|\bmake (?:it|this|the pain|everything) (?:all )?(?:stop|end|go away) (?:for good|permanently|forever)\b|\b(?:ill|i will) (?:finally )?be at peace (?:tomorrow|tonight|soon|by)\b",
     )
-    .trigger(r"\b(?:for good|permanently|for the last|for the final|final|last|off from|by|come|in the|after|hearing from me|make|out early)")
+    .trigger(r"\b(?:for good|permanently|for the last|for the final|final|last|off from|by|come|in the|after|hearing from me|make|out early|at peace)")
     .guard(r"\b(?:social media|socials|app|site|twitter|instagram|facebook|tiktok|toxic|detox|break|motorway|junction|roundabout|exam|match|game|season|shift|job|work|office|hotel|holiday|film|movie|book|episode|series|show|tour|gig|concert|lol|haha)\b")
     .not_negatable(),
     signal(
@@ -944,7 +957,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\b(?:changed|changing|updated|made|signed|sorted) (?:my|a) will\b|\bwill (?:is )?(?:signed|done|sorted|written)\b",
             r"|\bcancel(?:led|ed|ling)? (?:my |the |all my |all the )?(?:\w+ )?(?:subscriptions?|direct debits?|contract|delivery|deliveries|membership|standing orders?)\b",
             r"|\b(?:donated|gave|given|giving) (?:away )?(?:all )?(?:of )?my (?:\w+ ){0,2}?(?:clothes|things|stuff|books|guitar|games|xbox|ps\d|console|laptop|pc|bike|coat|jacket|trainers|records|jewellery|ring|watch|plants|camera|hoodie|savings)\b",
-            r"|\b(?:dropped|dropping|drop|left|leaving|taken|took|take|gave|given|giving|rehomed|rehoming) (?:off )?(?:the |my |our )?(?:dog|cat|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten) (?:off )?(?:at|with|to|round)\b",
+            r"|\b(?:dropped|dropping|drop|left|leaving|taken|took|take|gave|given|giving|rehomed|rehoming) (?:off )?(?:the |my |our )?(?:dog|cat|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten) (?:off )?(?:at|with|to|round)\b|\brehom(?:ed|ing) (?:the |my |our )?\w+\b",
             r"|\b(?:told|telling|said to|said|saying) (?:them|everyone|him|her|my \w+|people|work|i|that)?\b[^.!?\n]{0,15}\b(?:im|i am|i was|id be) (?:going|moving) (?:away|abroad)\b|\b(?:im|i am) not (?:really )?(?:moving|going) (?:abroad|away)\b",
             r"|\b(?:tie|tying|tied) up (?:the |all the |any |my )?loose ends\b|\bnothing (?:left )?to tie up\b",
             r"|\b(?:asked|told) (?:next door|(?:my |the )?(?:neighbour|neighbor|friend|sister|brother|mum|mom|mam|dad|nan|mate)) to (?:keep|have|take|look after|feed) (?:the|my) (?:cat|dog|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten|plants|fish)\b|\b(?:its|it is|its going to be|it will be) for good\b|\bno point (?:in )?(?:renewing|booking|buying|planning|paying|making|saving|starting|sorting|fixing|getting)\b",
@@ -955,22 +968,22 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:wip|reset|clear|delet|key|everything|bills|rent|debt|passcode|pin|password|will|cancel|donat|gave|given|giving|give|dropp|drop|left|leaving|taken|took|taking|take|rehom|told|telling|said|saying|not|tie|tying|tied|for|to|last|post|put|hung|asked|its|it is|it will|no point|bought|lined|laid|counted|theyre|they are|all|finally|theres|there is)")
-    .guard(r"\b(?:locked out|lost (?:my|the)|holiday|trip|away for (?:the|a|two|three|\d+) (?:weekend|week|weeks|night|nights|few days|fortnight|month|days)|vet|kennels?|cattery|sitter|while (?:im|i am|we)|for the (?:week|weekend|night|day)|work|new (?:phone|job|flat|house|laptop)|upgrad\w*|selling|sold|moving (?:house|flat|in|out)|declutter\w*|spring clean|landlord|airbnb|hotel|spare room|flu|ill|poorly|covid|rescheduled?|budget|saving money|cost of living|price|dementia)\b")
+    .guard(r"\b(?:locked out|lost (?:my|the)|holiday|trip|away for (?:the|a|two|three|\d+) (?:weekend|week|weeks|night|nights|few days|fortnight|month|days)|vet|kennels?|cattery|sitter|while (?:im|i am|we)|for the (?:week|weekend|night|day)|work (?:trip|do|party|conference|laptop|phone)|baby|pregnan\w*|grown up|safe ?keeping|to keep (?:me|my ?self) safe|so (?:i dont|i cant|i wont)|safety plan|new (?:phone|job|flat|house|laptop|will written since)|upgrad\w*|selling|sold|moving (?:house|flat|in|out)|declutter\w*|spring clean|landlord|airbnb|hotel|spare room|flu|ill|poorly|covid|rescheduled?|budget|saving money|cost of living|price|dementia)\b")
     .not_negatable()
     .any_time()
-    .veto(r"\b(?:got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|excited|lol|haha)\b")
+    .veto(concat!(bereaved!(), "|", r"\b(?:got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|excited|lol|haha)\b"))
     .cue(),
     signal(
         "crisis.decided",
         Level::Crisis,
         "a decision made and a time set ('the decision's made', 'train times checked', 'tonight at 2')",
-        r"\b(?:the )?(?:decision|choice)(?:s| is| has been)? (?:been )?made\b|\bstill decided\b|\bnow or never\b|\b(?:worked|figured|sorted|planned) out (?:how|when|where) (?:im|i am|i will|ill|to) (?:going to )?(?:do it|go)\b|\bhow (?:im|i am) going to do it\b|\b(?:the )?date(?:s| is)? (?:set|circled|chosen|picked|fixed)\b|\b(?:train|bus|tide) times? (?:checked|looked up)\b|\b(?:tonight|tomorrow) at \d|\b(?:its|it is) (?:tonight|tomorrow|today) either way\b|\b(?:\d+|\w+) (?:years?|yrs) (?:on this (?:earth|planet) |of (?:this|living|life|being alive|it) |alive )?(?:is|was|has been|s been) (?:long )?enough\b|\bthis is where i (?:say|get off|stop|leave)\b",
+        r"\b(?:the )?(?:decision|choice)(?:s| is| has been)? (?:been )?made\b|\bstill decided\b|\bnow or never\b|\b(?:worked|figured|sorted|planned) out (?:how|when|where) (?:im|i am|i will|ill|to) (?:going to )?(?:do it|go)\b|\bhow (?:im|i am) going to do it\b|\b(?:the )?date(?:s| is)? (?:set|circled|chosen|picked|fixed)\b|\b(?:train|bus|tide) times? (?:checked|looked up)\b|\b(?:tonight|tomorrow) at \d|\b(?:its|it is) (?:tonight|tomorrow|today) either way\b|\b(?:\d+|\w+) (?:years?|yrs) (?:on this (?:earth|planet) |of (?:this|living|life|being alive|it) |alive )?(?:is|was|has been|s been) (?:long )?enough\b|\bthis is where i (?:say|get off|stop|leave)\b|\b(?:a|another|my|the) way out (?:sorted|planned|ready|arranged)\b",
     )
-    .trigger(r"\b(?:decision|choice|decided|now or never|out|how (?:im|i am) going|date|times|tonight|tomorrow|either way|enough|this is where)")
+    .trigger(r"\b(?:decision|choice|decided|now or never|out|how (?:im|i am) going|date|times|tonight|tomorrow|either way|enough|this is where|way out)")
     .guard(r"\b(?:packed|bags|off to|journey|travel\w*|visit\w*|flights?|train to|coach)\b|\b(?:exams?|party|wedding|holiday|job|interview|flight|trip|gig|concert|match|date night|booked|table|restaurant|dinner|cinema|quit|resign\w*|notice|leaving (?:work|the job)|move|moving|house|flat|course|degree|uni|college|divorce|break ?up|relationship|marathon|race|diet|surgery|operation|baby|lol|haha)\b")
     .not_negatable()
     .cue()
-    .support(concat!(plan_time!(), r"|\b(?:tonight|right now|now)\b")),
+    .support(concat!(plan_time!(), r"|\b(?:tonight|right now|now)\b|\band (?:when|where)\b")),
     signal(
         "crisis.hurt-question",
         Level::Crisis,
@@ -1049,25 +1062,33 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:went|gone|going|go|self|sh|cut|scratch|burn|old habit|starv|hit|punch|hurt|harm|stopped|stopping|quit|skipping|not taking|started|starting|relaps|back|s h d|lines|cuts)")
-    .guard(r"\b(?:hair|fringe|nails|grass|lawn|hedge|fabric|paper|wood|onions?|veg\w*|cooking|kitchen|shav\w*|by accident|accidentally|diet|gym|workout|sugar|carbs|costs|corners|coupons?|class|doctor|gp|nurse|consultant|told|advised|switch\w*|pump|hypo\w*|sugars? (?:is|are|was|were) low|forgot|lol|haha|(?:she|he|they|cat|dog|toddler) (?:scratched|bit|cut))\b"),
+    .guard(r"\b(?:hair|fringe|nails|grass|lawn|hedge|fabric|paper|wood|onions?|veg\w*|cooking|kitchen|shav\w*|by accident|accidentally|diet|gym|workout|sugar|carbs|costs|corners|coupons?|cut(?:ting)? class|doctor|gp|nurse|consultant|told|advised|switch\w*|pump|hypo\w*|sugars? (?:is|are|was|were) low|forgot|lol|haha|(?:she|he|they|cat|dog|toddler) (?:scratched|bit|cut))\b"),
     signal(
         "farewell.more",
         Level::Crisis,
         "may be a goodbye ('this'll be my last post', 'mind yourselves', 'not going home tonight')",
-        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+)? (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say) (?:all )?my goodbyes\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
+        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+){0,2} (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say) (?:all )?my goodbyes\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
     )
     .trigger(r"\b(?:this|mind|not|never|rather than|instead of|only reason|said|saying|say|note|letter|its been)")
     .guard(r"\b(?:holiday|trip|thread|topic|question|forum break|break from|shift|work|office|exam|job|party|wedding|moving|new (?:job|flat|house)|birthday|christmas|thank you|cards?|cover|application|grandchildren|grandkids|to open|time capsule|lol|haha)\b")
     .not_negatable()
-    .veto(UPBEAT)
+    .veto(concat!(upbeat!(), "|", bereaved!()))
     .cue(),
+    signal(
+        "high.not-joking",
+        Level::High,
+        "wants to die and says it is not a joke",
+        r"\b(?:wanna|want to|going to|gonna|could|might) (?:just )?(?:die|kms|k m s|kill my ?self|end it|unalive)\b[^\n]{0,30}?\b(?:not (?:even )?(?:joking|kidding)|no but (?:actually|seriously|really|for real)|(?:im|i am) (?:being )?(?:serious|deadly serious)|not a joke)\b",
+    )
+    .trigger(r"\b(?:wanna|want to|going to|gonna|could|might)")
+    .not_negatable(),
     signal(
         "high.not-a-figure-of-speech",
         Level::High,
         "says a wish not to wake up is meant literally ('not in a lazy way')",
-        r"\bnot in (?:a|the) (?:lazy|tired|sleepy|nap|holiday|normal|dramatic) (?:way|sense)\b|\bi (?:dont|do not) mean (?:a nap|napping|a lie in|a holiday|like a nap)\b|\bi mean (?:it )?(?:permanently|for good|forever)\b|\b(?:and )?i (?:mean|meant) it (?:this time|literally)\b",
+        r"\bnot in (?:a|the) (?:lazy|tired|sleepy|nap|holiday) (?:way|sense)\b|\b(?:like )?for real,? not (?:go(?:ing)? on (?:a )?holiday|a holiday|a nap|a break)\b|\bi (?:dont|do not) mean (?:a nap|napping|a lie in|a holiday|like a nap)\b|\bi mean (?:it )?(?:permanently|for good|forever)\b|\b(?:and )?i (?:mean|meant) it (?:this time|literally)\b",
     )
-    .trigger(r"\b(?:not in|i (?:dont|do not) mean|i mean|i meant)")
+    .trigger(r"\b(?:not in|i (?:dont|do not) mean|i mean|i meant|for real)")
     .guard(r"\b(?:lol|haha|job|work|diet|gym|quit\w*|leave|leaving|him|her|them)\b")
     .not_negatable()
     .cue(),
