@@ -435,6 +435,9 @@ impl Assessor {
         // an idiom, a veto): the rules read this post and judged it, so the
         // model below defers to them.
         let mut cancelled = false;
+        // Whether the post says the member is well now: looked up once, for
+        // the first rule that asks.
+        let mut recovering = None;
         for index in candidates.iter() {
             let rule = &self.rules[index];
             let mut vetoed = None;
@@ -449,7 +452,7 @@ impl Assessor {
                     cancelled = true;
                     break;
                 }
-                let hit = self.hit(rule, normal, text, m.start(), m.end());
+                let hit = self.hit(rule, normal, text, &mut recovering, m.start(), m.end());
                 cancelled |= hit.is_none();
                 hits.extend(hit);
             }
@@ -506,6 +509,7 @@ impl Assessor {
         rule: &Rule,
         normal: &Normalized,
         text: &str,
+        recovering: &mut Option<bool>,
         from: usize,
         to: usize,
     ) -> Option<Hit> {
@@ -530,7 +534,7 @@ impl Assessor {
             .len()
             .max(start);
         let sentence = sentence_around(normal_text, start, end);
-        if self.suppressed(rule, normal_text, sentence, start, end) {
+        if self.suppressed(rule, normal_text, recovering, sentence, start, end) {
             return None;
         }
         let mut confirmed_by = None;
@@ -567,6 +571,7 @@ impl Assessor {
         &self,
         rule: &Rule,
         text: &str,
+        recovering: &mut Option<bool>,
         sentence: (usize, usize),
         start: usize,
         end: usize,
@@ -597,7 +602,7 @@ impl Assessor {
         }
         // A post that says the member is well now ("four months clear
         // again") tells its story in the past, sentence by sentence.
-        if self.recovery.is_match(text) {
+        if *recovering.get_or_insert_with(|| self.recovery.is_match(text)) {
             return true;
         }
         // A past context counts in the match's part of the sentence, between

@@ -932,7 +932,7 @@ pub const RULES: &[RuleDef] = &[
         "a euphemism for ending their life ('goodnight for good', 'clock out for good', 'not be here by morning')",
         r"\b(?:sleep|go to sleep|going to sleep|goodnight|good night|night night|clock(?:ing)? out|check(?:ing|ed)? out|bow(?:ing)? out|tap(?:ping)? out|switch(?:ing)? (?:my ?self )?off) (?:for good|permanently|for the (?:last|final) time)\b|\bcheck(?:ing)? out early\b|\b(?:final|last) (?:exit|goodnight|good night|log ?(?:off|out)|sign ?off|bow|curtain)\b|\b(?:sign(?:ing)?|log(?:ging)?) off from (?:\w+ ){0,4}?(?:everything|life|the world)\b|\b(?:not|never|no longer) (?:be )?(?:here|around|alive|breathing) (?:by|come|in the|after) (?:morning|tomorrow|the morning|midnight|sunrise|dawn|the weekend)\b|\b(?:wont|will not|no|not|never) be hearing from me (?:again|any ?more)\b|\bmake (?:it|this|the pain|everything) (?:all )?(?:stop|end|go away) (?:for good|permanently|forever)\b|\b(?:ill|i will) (?:finally )?be at peace (?:tomorrow|tonight|soon|by)\b",
     )
-    .trigger(r"\b(?:for good|permanently|for the last|for the final|final|last|off from|by|come|in the|after|hearing from me|make|out early|at peace)")
+    .trigger(r"\b(?:for good|permanently|forever|for the (?:last|final) time|final|last|off from|(?:here|around|alive|breathing) (?:by|come|in the|after)|hearing from me|out early|at peace)")
     .guard(r"\b(?:social media|socials|app|site|twitter|instagram|facebook|tiktok|toxic|detox|break|motorway|junction|roundabout|exam|match|game|season|shift|job|work|office|hotel|holiday|film|movie|book|episode|series|show|tour|gig|concert|lol|haha)\b")
     .not_negatable(),
     signal(
@@ -941,7 +941,7 @@ pub const RULES: &[RuleDef] = &[
         "wants to join someone who has died",
         r"\b(?:going to|gonna|want to|wanna|ready to|time to|about to|longing to|need to|i (?:will|can|could) (?:finally |soon )?|ill (?:finally |soon )?)\s*(?:go and |finally |just )?(?:join|be with|see) (?:my )?(?:late )?(?:mum|mom|mam|mother|dad|father|nan|nana|nanna|gran|granny|grandad|grandma|grandpa|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie|him|her|them) (?:again|soon|tonight|at last|up there|in heaven|on the other side)\b",
     )
-    .trigger(r"\b(?:join|be with|see)")
+    .trigger(r"\b(?:join|be with|see) (?:my )?(?:late )?(?:mum|mom|mam|mother|dad|father|nan|nana|nanna|gran|granny|grandad|grandma|grandpa|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie|him|her|them)")
     .guard(r"\b(?:for (?:dinner|lunch|tea|breakfast|a|the|christmas|easter)|at the|in the (?:pub|cafe|park|garden)|on holiday|abroad|trip|weekend away|wedding|birthday|party|pub|cafe|restaurant|flight|visit\w*|home|australia|spain|canada|america)\b")
     .cue()
     .support(r"\b(?:died|passed|gone|lost|heaven|grave|miss (?:him|her|them)|since (?:he|she|they)|funeral|death|dead)\b"),
@@ -967,7 +967,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\bbought (?:the )?(?:last|final) (?:thing|bits?|things|bit) (?:i )?need(?:ed)?\b|\b(?:its|it is|everything(?:s| is)|theyre|they are|all) (?:all )?(?:lined up|laid out|counted out)\b|\bfinally (?:got |have )?enough\b|\b(?:theres|there is) (?:finally |more than )?enough\b",
         ),
     )
-    .trigger(r"\b(?:wip|reset|clear|delet|key|everything|bills|rent|debt|passcode|pin|password|will|cancel|donat|gave|given|giving|give|dropp|drop|left|leaving|taken|took|taking|take|rehom|told|telling|said|saying|not|tie|tying|tied|for|to|last|post|put|hung|asked|its|it is|it will|no point|bought|lined|laid|counted|theyre|they are|all|finally|theres|there is)")
+    .trigger(r"\b(?:wip|reset|history|key|everything|bills|rent|debt|passcode|pin|password|(?:changed|changing|updated|made|signed|sorted) (?:my|a) will|will (?:is )?(?:signed|done|sorted|written)|cancel|donat|gave|given|giving|give|dog|cat|rabbit|hamster|pet|budgie|tortoise|pupp|kitten|rehom|away|abroad|tie|tying|tied|whoever|whomever|anyone who|person who|when they|last|letters|asked|told|for good|no point|bought|lined up|laid out|counted out|enough|(?:to|with) (?:my |the )?(?:neighbo|next door|sister|brother|mum|mom|mam|dad|parents|nan|gran|friend|mate|cousin|aunt|uncle))")
     .guard(r"\b(?:locked out|lost (?:my|the)|holiday|trip|away for (?:the|a|two|three|\d+) (?:weekend|week|weeks|night|nights|few days|fortnight|month|days)|vet|kennels?|cattery|sitter|while (?:im|i am|we)|for the (?:week|weekend|night|day)|work (?:trip|do|party|conference|laptop|phone)|baby|pregnan\w*|grown up|safe ?keeping|to keep (?:me|my ?self) safe|so (?:i dont|i cant|i wont)|safety plan|new (?:phone|job|flat|house|laptop|will written since)|upgrad\w*|selling|sold|moving (?:house|flat|in|out)|declutter\w*|spring clean|landlord|airbnb|hotel|spare room|flu|ill|poorly|covid|rescheduled?|budget|saving money|cost of living|price|dementia)\b")
     .not_negatable()
     .any_time()
@@ -979,7 +979,7 @@ pub const RULES: &[RuleDef] = &[
         "a decision made and a time set ('the decision's made', 'train times checked', 'tonight at 2')",
         r"\b(?:the )?(?:decision|choice)(?:s| is| has been)? (?:been )?made\b|\bstill decided\b|\bnow or never\b|\b(?:worked|figured|sorted|planned) out (?:how|when|where) (?:im|i am|i will|ill|to) (?:going to )?(?:do it|go)\b|\bhow (?:im|i am) going to do it\b|\b(?:the )?date(?:s| is)? (?:set|circled|chosen|picked|fixed)\b|\b(?:train|bus|tide) times? (?:checked|looked up)\b|\b(?:tonight|tomorrow) at \d|\b(?:its|it is) (?:tonight|tomorrow|today) either way\b|\b(?:\d+|\w+) (?:years?|yrs) (?:on this (?:earth|planet) |of (?:this|living|life|being alive|it) |alive )?(?:is|was|has been|s been) (?:long )?enough\b|\bthis is where i (?:say|get off|stop|leave)\b|\b(?:a|another|my|the) way out (?:sorted|planned|ready|arranged)\b",
     )
-    .trigger(r"\b(?:decision|choice|decided|now or never|out|how (?:im|i am) going|date|times|tonight|tomorrow|either way|enough|this is where|way out)")
+    .trigger(r"\b(?:decision|choice|decided|now or never|(?:worked|figured|sorted|planned) out|how (?:im|i am) going|date|times? (?:checked|looked)|(?:tonight|tomorrow) at \d|either way|enough|this is where|way out)")
     .guard(r"\b(?:packed|bags|off to|journey|travel\w*|visit\w*|flights?|train to|coach)\b|\b(?:exams?|party|wedding|holiday|job|interview|flight|trip|gig|concert|match|date night|booked|table|restaurant|dinner|cinema|quit|resign\w*|notice|leaving (?:work|the job)|move|moving|house|flat|course|degree|uni|college|divorce|break ?up|relationship|marathon|race|diet|surgery|operation|baby|lol|haha)\b")
     .not_negatable()
     .cue()
@@ -990,7 +990,7 @@ pub const RULES: &[RuleDef] = &[
         "asks whether dying hurts, or about 'the jumping part'",
         r"\b(?:does|will|would|do you think) (?:it|drowning|jumping|hanging|dying|the fall|falling|an overdose|bleeding out|the impact) (?:hurts?|be painful|take long)\b|\bif (?:it|dying|drowning|jumping) hurts\b|\bdoes it hurt to (?:drown|die|jump|hang|bleed)\b|\bthe (?:jumping|drowning|hanging|falling|landing|impact) part\b",
     )
-    .trigger(r"\b(?:does|will|would|do you think|if|the (?:jumping|drowning|hanging|falling|landing|impact))")
+    .trigger(r"\b(?:hurt|painful|take long|(?:jumping|drowning|hanging|falling|landing|impact) part)")
     .guard(r"\b(?:tattoo|piercing|injection|jab|vaccine|smear|waxing|blood test|filling|dentist|labou?r|birth|surgery|operation|ear|nose|belly button|ink|laser|coil|iud|tooth|stitches|cannula|skydiv\w*|bungee|parachute|dive|diving|pool|swim\w*|ski\w*|zip ?wire|kids?|toddler|dog|cat)\b")
     .cue(),
     signal(
@@ -1015,7 +1015,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\bholding (?:a|the) (?:knife|blade|razor|gun|pistol) (?:to|against|at) (?:his|her|their|my) (?:wrists?|throat|neck|head|chest|arm)\b",
         ),
     )
-    .trigger(r"\b(?:said|says|saying|told me|tells me|texted|messaged|keeps|kept|goes on|went on|mentioned|threaten|going to set|holding)")
+    .trigger(r"\b(?:better off|rather (?:be dead|die)|see (?:the |any )?point|(?:done|finished) with (?:life|living|it all)|wants? to (?:go to sleep|not wake|disappear|end it|be with|join)|wanted to (?:go to sleep|not wake|disappear|end it|be with|join)|set (?:him|her|them)sel|holding (?:a|the))")
     .guard(r"\b(?:years ago|last year|used to|in the (?:film|book|show|game)|character|lol|haha|jok\w*|phrase|expression|figure of speech|dramatic|football|match|score|traffic|queue|homework|exam|dentist|about (?:the|his|her|their) (?:job|team|car|phone))\b"),
     signal(
         "high.thoughts-more",
@@ -1033,7 +1033,7 @@ pub const RULES: &[RuleDef] = &[
             r"|(?:(?m:^)\s*|[.!?]\s+)(?:been |keep |still |always )?(?:thinking|thought) (?:about|of) (?:ending it|ending it all|ending my life|killing my ?self|suicide|not being here|taking my (?:own )?life)\b",
         ),
     )
-    .trigger(r"\b(?:think|thought|looking for|want|need|find|found|considering|permanent|fixat|obsess|dwel|dream|fantasi|looking at|idea|urge|image|picture|temptation|suicid)")
+    .trigger(r"\b(?:way out|ways out|permanent|being gone|not existing|not being here|being dead|death|my funeral|differently|different way|(?:of|to) (?:just )?(?:swerv|steer|driv|crash|step|jump|walk|throw)|suicid|ending it|ending my life|killing my|taking my)")
     .guard(r"\b(?:of (?:my|the|this) (?:contract|job|lease|tenancy|marriage|relationship|debt|mortgage|situation|course)|out of (?:my|the|this)|escape room|fire exit|his|her|their|dog|cat|film|movie|book|game|character|lol|haha|job|career|exam|marker|hair|tattoo|make ?up|ink|cancer|covid|health anxiety)\b"),
     signal(
         "high.act-on-wish",
@@ -1041,7 +1041,7 @@ pub const RULES: &[RuleDef] = &[
         "means to act on a wish not to exist ('I should make that happen')",
         r"\b(?:i (?:should|could|might|want to|need to|am going to|will)|im going to|im gonna|gonna|ill) (?:just )?(?:make (?:that|it) happen|go(?:\s*[.!?,\n]|\s*$)|act on it|act on them|do something about it|go through with it)|\b(?:im |i am )?(?:making|make|going to make|gonna make) sure of it\b|\b(?:tonight|today|tomorrow|this weekend) i stop\b|\b(?:planning|going|about|gonna) to find out (?:tonight|today|tomorrow|this weekend)\b",
     )
-    .trigger(r"\b(?:should|could|might|want to|need to|going to|gonna|will|ill|sure of it|i stop|find out)")
+    .trigger(r"\b(?:happen|(?:should|could|might|want to|need to|going to|gonna|will|ill) (?:just )?go\b|act on|do something about it|go through with it|sure of it|i stop|find out)")
     .guard(r"\b(?:job|work|uni|course|trip|holiday|party|gym|doctor|gp|therapy|appointment|dream|goal|business|plan for|lol|haha)\b")
     .cue(),
     signal(
@@ -1061,7 +1061,7 @@ pub const RULES: &[RuleDef] = &[
             r"|(?:(?m:^)\s*|[.!?]\s+)(?:shd|sh-?ing|s h d)\b|\b(?:cutting|self[- ]?harm(?:ing)?|selfharm\w*|sh)(?:s| is| has| has been|s been) (?:back|come back|returned|started again)\b|\b(?:\d+|two|three|four|five|six|a few|some) (?:lines|cuts)\b[^.!?\n]{0,20}\b(?:not (?:too )?deep|deep|tonight|last night|today|on my)\b",
         ),
     )
-    .trigger(r"\b(?:went|gone|going|go|self|sh|cut|scratch|burn|old habit|starv|hit|punch|hurt|harm|stopped|stopping|quit|skipping|not taking|started|starting|relaps|back|s h d|lines|cuts)")
+    .trigger(r"\b(?:at my|compass|razor|blade|sharpener|scissors|glass|lighter|pin|needle|knife|old habit|bits|shreds|pieces|feel something|feel anything|feel real|punish my|cut|insulin|shd|sh-?ing|s h d|(?:self[- ]?harm|selfharm|sh)(?:s| is| has)|lines)")
     .guard(r"\b(?:hair|fringe|nails|grass|lawn|hedge|fabric|paper|wood|onions?|veg\w*|cooking|kitchen|shav\w*|by accident|accidentally|diet|gym|workout|sugar|carbs|costs|corners|coupons?|cut(?:ting)? class|doctor|gp|nurse|consultant|told|advised|switch\w*|pump|hypo\w*|sugars? (?:is|are|was|were) low|forgot|lol|haha|(?:she|he|they|cat|dog|toddler) (?:scratched|bit|cut))\b"),
     signal(
         "farewell.more",
@@ -1069,7 +1069,7 @@ pub const RULES: &[RuleDef] = &[
         "may be a goodbye ('this'll be my last post', 'mind yourselves', 'not going home tonight')",
         r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+){0,2} (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say) (?:all )?my goodbyes\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
     )
-    .trigger(r"\b(?:this|mind|not|never|rather than|instead of|only reason|said|saying|say|note|letter|its been)")
+    .trigger(r"\b(?:last|final|mind (?:yoursel|each other)|(?:going|walking|coming|getting) (?:back )?(?:home|back|up)|rather than|instead of|only reason|goodbyes|note|letter|its been)")
     .guard(r"\b(?:holiday|trip|thread|topic|question|forum break|break from|shift|work|office|exam|job|party|wedding|moving|new (?:job|flat|house)|birthday|christmas|thank you|cards?|cover|application|grandchildren|grandkids|to open|time capsule|lol|haha)\b")
     .not_negatable()
     .veto(concat!(upbeat!(), "|", bereaved!()))
@@ -1080,7 +1080,7 @@ pub const RULES: &[RuleDef] = &[
         "wants to die and says it is not a joke",
         r"\b(?:wanna|want to|going to|gonna|could|might) (?:just )?(?:die|kms|k m s|kill my ?self|end it|unalive)\b[^\n]{0,30}?\b(?:not (?:even )?(?:joking|kidding)|no but (?:actually|seriously|really|for real)|(?:im|i am) (?:being )?(?:serious|deadly serious)|not a joke)\b",
     )
-    .trigger(r"\b(?:wanna|want to|going to|gonna|could|might)")
+    .trigger(r"\b(?:joking|kidding|no but|serious|not a joke)")
     .not_negatable(),
     signal(
         "high.not-a-figure-of-speech",
