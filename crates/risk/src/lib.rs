@@ -1333,7 +1333,18 @@ mod tests {
                 "Everything would be easier if I wasn't here and I'm going to make that happen",
                 High,
             ),
+            ("watching my last sunset from the pier", Crisis),
+            (
+                "wrote my goodbyes on instagram, turned my phone off",
+                Crisis,
+            ),
+            (
+                "the insulin's in the fridge and I know exactly how much I'd need",
+                High,
+            ),
             // Hard negatives that share their words.
+            ("My last cigarette was 100 days ago! So proud", None),
+            ("I took the whole packet of biscuits to work", None),
             (
                 "Train times checked, bags packed, off to Edinburgh tomorrow",
                 None,

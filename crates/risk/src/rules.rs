@@ -414,7 +414,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:finished|taken|took|swallow|neck|down|had|inject|drank|drunk|used|overdos|od|cut|slit)")
-    .guard(r"\bhad to (?:count|pick|find|sort|put|collect|get)\b|\bknocked (?:over|off|them)\b|\b(?:pharmacy|disposal|dispose|back to the|chemist|romeo|juliet|shakespeare|play|scene|plot|novel|character)\b|\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
+    .guard(r"\b(?:biscuits|crisps|snacks|doughnuts|donuts|cookies|sweets|cake|to (?:work|school|the office|class|the party))\b|\bhad to (?:count|pick|find|sort|put|collect|get)\b|\bknocked (?:over|off|them)\b|\b(?:pharmacy|disposal|dispose|back to the|chemist|romeo|juliet|shakespeare|play|scene|plot|novel|character)\b|\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
     signal(
         "crisis.bleeding",
         Level::Crisis,
@@ -681,10 +681,10 @@ pub const RULES: &[RuleDef] = &[
             r"|mg)\b[^.!?\n]{0,40}\b(?:kill|die|fatal|lethal|overdose|od|not wake up|never wake up|end it|be enough to|would (?:it )?take|it takes|does it take|to take)\b|\b(?:would|will|is|are) \d+ (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|sleeping pills|co-?codamol|codeine|sertraline|insulin|lithium) (?:be )?enough\b|\b(?:lethal|fatal) (?:dose|amount)\b|\b(?:painless|quickest|easiest|best|surest|quick|easy) (?:way|method) to (?:die|kill my ?self|end (?:it|my life)|go|do it)\b|\bhow (?:long|quickly) (?:does it|would it|will it|it takes|it would take|it will take) (?:to )?(?:take to )?(?:die|bleed out)\b|\bbleed(?:ing)? out\b|\bhow to (?:kill my ?self|end my life|hang my ?self|overdose|od|tie a noose|make a noose)\b|\b(?:looking|look|looked|looks) (?:into|up|at) (?:ways|methods)(?:\s*[.!?,\n]|\s*$)|\bresearching (?:ways|methods)(?:\s*[.!?,\n]|\s*$)",
             r"|\b(?:looking up|looked up|look up|googling|googled|google|researching|researched|reading about|read up on|read about|searching for|searched for|searching|searched|watching videos (?:on|about)|looking into|looked into)\s+(?:\w+ ){0,2}?(?:suicide )?(?:methods|ways to (?:die|do it|end it|kill my ?self|end my life|go)|how to (?:die|do it|kill my ?self|end my life|hang|overdose|od)\b|how (?:many|much) (?:\w+ ){0,2}?",
             drugs!(),
-            r")|\bhow many (?:of (?:these|them|those|my \w+)|\w+) (?:would it|does it|will it) take\b",
+            r")|\bhow many (?:of (?:these|them|those|my \w+)|\w+) (?:would it|does it|will it) take\b|\b(?:know|worked out|looked up|found out|calculated) (?:exactly )?how (?:much|many) (?:id|i would|ill|i will|it would|itll|it will) (?:need|take)\b",
         ),
     )
-    .trigger(r"\b(?:would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
+    .trigger(r"\b(?:know|worked out|looked up|found out|calculated|would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
     .guard(r"\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose|dissertation|essay|research project|module|course|assignment|recipe|coursework|lecture|for (?:my|a) (?:class|exam))\b"),
     signal(
         "high.attempt",
@@ -936,6 +936,14 @@ pub const RULES: &[RuleDef] = &[
     .guard(r"\b(?:social media|socials|app|site|twitter|instagram|facebook|tiktok|toxic|detox|break|motorway|junction|roundabout|exam|match|game|season|shift|job|work|office|hotel|holiday|film|movie|book|episode|series|show|tour|gig|concert|lol|haha)\b")
     .not_negatable(),
     signal(
+        "crisis.last-things",
+        Level::Crisis,
+        "a last sunset, meal or cigarette",
+        r"\bmy (?:very )?last (?:sunset|sunrise|meal|supper|cigarette|fag|cuppa|cup of tea|walk|swim|song|drink|pint)\b",
+    )
+    .trigger(r"\blast (?:sunset|sunrise|meal|supper|cigarette|fag|cuppa|cup of tea|walk|swim|song|drink|pint)")
+    .guard(r"\b(?:ago|was|proud|since|days?|weeks?|months?|years?)\b|\b(?:holiday|trip|flying|fly|flight|before (?:i|we) (?:fly|go|leave|head)|of the (?:holiday|trip|summer|year|week|day|season)|in (?:greece|spain|italy|france|portugal|cornwall|the lakes)|before (?:uni|work|the move|moving|surgery|my op|the op)|ever as a|as a (?:student|single|smoker)|quit\w*|giving up|lent|diet|new year|lol|haha)\b"),
+    signal(
         "crisis.join-the-dead",
         Level::Crisis,
         "wants to join someone who has died",
@@ -1067,9 +1075,9 @@ pub const RULES: &[RuleDef] = &[
         "farewell.more",
         Level::Crisis,
         "may be a goodbye ('this'll be my last post', 'mind yourselves', 'not going home tonight')",
-        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+){0,2} (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say) (?:all )?my goodbyes\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
+        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+){0,2} (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say|wrote|written|writing|posted|posting|sent|done|made) (?:all )?my goodbyes\b|\b(?:turned|switched|turning|switching) (?:my )?phone off\b|\b(?:my )?phone(?:s| is)? (?:going|gonna be|will be) off\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
     )
-    .trigger(r"\b(?:last|final|mind (?:yoursel|each other)|(?:going|walking|coming|getting) (?:back )?(?:home|back|up)|rather than|instead of|only reason|goodbyes|note|letter|its been)")
+    .trigger(r"\b(?:last|final|mind (?:yoursel|each other)|(?:going|walking|coming|getting) (?:back )?(?:home|back|up)|rather than|instead of|only reason|goodbyes|note|letter|its been|phone)")
     .guard(r"\b(?:holiday|trip|thread|topic|question|forum break|break from|shift|work|office|exam|job|party|wedding|moving|new (?:job|flat|house)|birthday|christmas|thank you|cards?|cover|application|grandchildren|grandkids|to open|time capsule|lol|haha)\b")
     .not_negatable()
     .veto(concat!(upbeat!(), "|", bereaved!()))
