@@ -79,7 +79,7 @@ fn main() {
             );
         };
         report("rules".into(), &|i| by_rules[i]);
-        for threshold in [0.5f32, 0.6, 0.7, 0.8] {
+        for threshold in [0.4f32, 0.5, 0.6, 0.7] {
             let both = Assessor::new().with_model(model, threshold);
             let hits: Vec<bool> = posts
                 .iter()

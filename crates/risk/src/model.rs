@@ -9,12 +9,16 @@
 //! words that weighed most, so a moderator still sees why. It only ever adds
 //! an escalation (at `high`); it never lowers what the rules found.
 //!
-//! Features are hashed into a fixed table of weights, so scoring a post
-//! walks its text once and allocates nothing: each word, each pair of
-//! neighbouring words, each word two apart, each fragment of three to five
-//! letters of a word (so "overdosing" shares weight with "overdosed", and
-//! "tabletz" with "tablets"), and each word in the reach of a negation ("not
-//! going to ..."). A fragment is explained by the word it is in.
+//! Features are hashed (FNV-1a) into a fixed table of weights, so scoring a
+//! post walks its text once and allocates nothing: each word, each pair of
+//! neighbouring words, each pair one word apart, and each fragment of three
+//! to five letters of a word, with its edges marked (so "overdosing" shares
+//! weight with "overdosed", and "tabletz" with "tablets"). Words and
+//! fragments are weighed as two groups, each scaled by one over the square
+//! root of its size, so long posts do not score high by length and the many
+//! fragments do not drown the words. (Words in the reach of a negation can be
+//! features too; cross-validation found they did not help, so the shipped
+//! model leaves them out.) A fragment is explained by the word it is in.
 //!
 //! The model file (`model/lexical.tsv`) lists each weight under one of the
 //! n-grams that hash to it, so it reads like a word list and loads into the
@@ -108,7 +112,10 @@ impl FeatureSet {
                     let (a, b) = value.split_once('-').ok_or_else(bad)?;
                     set.min_chars = a.parse().map_err(|_| bad())?;
                     set.max_chars = b.parse().map_err(|_| bad())?;
-                    if set.min_chars > set.max_chars || set.max_chars > 8 {
+                    let none = (set.min_chars, set.max_chars) == (0, 0);
+                    if !none
+                        && (set.min_chars < 2 || set.min_chars > set.max_chars || set.max_chars > 8)
+                    {
                         return Err(bad());
                     }
                 }
@@ -283,7 +290,7 @@ impl Iterator for Words<'_> {
 /// come together, so a scorer can add them up per word.
 fn grams(set: &FeatureSet, text: &str, mut emit: impl FnMut(Gram)) {
     let bytes = text.as_bytes();
-    // The two words before this one, and whether a break came after each.
+    // The two words before this one in its sentence, for pairs.
     let mut prev: Option<(usize, usize)> = None;
     let mut prev2: Option<(usize, usize)> = None;
     let mut negated_for = 0u8;

@@ -685,7 +685,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:know|worked out|looked up|found out|calculated|would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
-    .guard(r"\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose|dissertation|essay|research project|module|course|assignment|recipe|coursework|lecture|for (?:my|a) (?:class|exam))\b"),
+    .guard(r"\btake to (?:fill|make|build|cover|finish|feed|reach|get|buy|pay|knit|paint|bake)\b|\b(?:jar|guess|fete|jelly ?beans?|sweets|raffle)\b|\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose|dissertation|essay|research project|module|course|assignment|recipe|coursework|lecture|for (?:my|a) (?:class|exam))\b"),
     signal(
         "high.attempt",
         Level::High,
