@@ -42,7 +42,19 @@ fn main() {
         .map(|l| serde_json::from_str::<Post>(l).expect("a post").text)
         .collect();
     let bytes: usize = posts.iter().map(String::len).sum();
+    let load = Instant::now();
+    let parsed = model::Model::parse(include_str!("../model/lexical.tsv")).expect("model parses");
+    println!(
+        "model: {} weights, parsed in {:.1} ms",
+        parsed.len(),
+        load.elapsed().as_secs_f64() * 1e3
+    );
+    let build = Instant::now();
     let full = Assessor::new();
+    println!(
+        "assessor (rules and model) built in {:.1} ms",
+        build.elapsed().as_secs_f64() * 1e3
+    );
     let rules = Assessor::with_options(&AssessorOptions {
         disabled_rules: vec![MODEL_RULE.into()],
         ..Default::default()
