@@ -26,6 +26,9 @@ fn main() {
         println!("{} {}", a.level.as_str(), line);
         for r in &a.reasons {
             println!("    {} [{}] {:?}", r.rule, r.level.as_str(), r.text);
+            if std::env::var_os("DESCRIBE").is_some() {
+                println!("        {}", r.description);
+            }
         }
     }
 }

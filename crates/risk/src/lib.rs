@@ -374,13 +374,8 @@ impl Assessor {
             } else {
                 self.model_threshold
             };
-            let strongest = if probability >= threshold {
-                model.explain(&normal.text)
-            } else {
-                Vec::new()
-            };
-            if let Some(first) = strongest.first() {
-                let (start, end) = normal.original_span(first.start, first.end);
+            if probability >= threshold {
+                let strongest = model.explain(&normal.text);
                 let words: Vec<&str> = strongest
                     .iter()
                     .map(|p| {
@@ -388,13 +383,22 @@ impl Assessor {
                         &text[start..end]
                     })
                     .collect();
+                // The span is the strongest words, or the whole post when
+                // only function words pushed it up.
+                let (start, end) = strongest
+                    .first()
+                    .map_or((0, text.len()), |p| normal.original_span(p.start, p.end));
                 level = Level::High;
                 reasons.push(Reason {
                     rule: MODEL_RULE.into(),
                     level: Level::High,
                     description: format!(
                         "worded like posts that needed a human (model score {probability:.2}; strongest words: {}); no rule matched, so please read it",
-                        words.join(", ")
+                        if words.is_empty() {
+                            "none stand out".to_owned()
+                        } else {
+                            words.join(", ")
+                        }
                     ),
                     start,
                     end,

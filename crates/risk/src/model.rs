@@ -401,6 +401,16 @@ fn hash_of_name(kind: Kind, name: &str) -> u64 {
     fnv(kind.seed(), name.as_bytes())
 }
 
+/// Words too common to explain anything, left out of explanations (not of
+/// the score).
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "by",
+    "from", "as", "is", "am", "are", "was", "were", "be", "been", "being", "have", "has", "had",
+    "do", "did", "does", "i", "im", "ive", "id", "ill", "me", "my", "you", "your", "he", "she",
+    "it", "its", "we", "they", "them", "his", "her", "their", "this", "that", "there", "then",
+    "just", "up", "out", "about", "if", "when", "what", "all", "some", "any",
+];
+
 /// The model trained on `eval/` that ships with modstream
 /// (`model/lexical.tsv`), parsed once.
 pub fn built_in() -> &'static Model {
@@ -577,8 +587,8 @@ impl Model {
     }
 
     /// The words (or word pairs) of a normalised text that pushed its score
-    /// up most, strongest first, at most three, each text once; a word's
-    /// fragments count towards the word.
+    /// up most, strongest first, at most three, each text once, leaving out
+    /// function words; a word's fragments count towards the word.
     pub fn explain(&self, normal: &str) -> Vec<Push> {
         let (mut n_words, mut n_fragments) = (0, 0);
         grams(&self.features, normal, |g| {
@@ -602,7 +612,15 @@ impl Model {
                 }),
             }
         });
-        pushes.retain(|p| p.weight > 0.0);
+        // Function words ("ive", "been") carry weight, but naming them tells
+        // a moderator nothing: show the words that mean something.
+        pushes.retain(|p| {
+            p.weight > 0.0
+                && !normal[p.start..p.end]
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .all(|w| FUNCTION_WORDS.contains(&w))
+        });
         pushes.sort_by(|x, y| y.weight.total_cmp(&x.weight));
         let mut strongest: Vec<Push> = Vec::with_capacity(3);
         for p in pushes {
