@@ -26,9 +26,10 @@ use serde::Deserialize;
 
 const MIN_RECALL: f64 = 0.95;
 const MAX_FALSE_ESCALATION: f64 = 0.05;
-/// Held-out figures measured when the held-out set was first scored,
-/// rounded a little: a change that makes unseen posts worse fails.
-const HELD_OUT_RECALL_FLOOR: f64 = 0.95;
+/// Held-out figures measured when the held-out set was first scored
+/// (recall 0.988, false escalation 0.043), rounded a little: a change that
+/// makes unseen posts worse fails.
+const HELD_OUT_RECALL_FLOOR: f64 = 0.97;
 const HELD_OUT_FALSE_ESCALATION_CEILING: f64 = 0.05;
 
 #[derive(Deserialize)]
@@ -243,7 +244,7 @@ fn meets_the_targets_on_tuned_and_held_out_posts() {
         "\n## History\n\n",
         "- Ruleset .1 (rules alone) scored recall 0.675-0.750 on its first held-out set of 200 posts, which was then folded into `posts.jsonl`.\n",
         "- Ruleset .2 with a word and word-pair model scored 0.925/0.017 (recall/false escalation) on the next held-out set (`k-`, `m-`, 399 posts), and only 0.83-0.88 recall (false escalation 0.03-0.04) on three further sets by new writers (`p-`, `q-`, `r-`, 400 posts each). Left out one at a time with that model at 0.8, p/q/r scored 0.858/0.040, 0.900/0.043 and 0.847/0.013; all sets pooled 0.894/0.027.\n",
-        "- For ruleset .3, the old held-out set and p/q/r were folded into `posts.jsonl` (4,336 posts); rules were written from cross-validation misses (not from `r`), the model gained word fragments and skip pairs in a hashed table, and its threshold was chosen by leave-one-set-out cross-validation as the highest recall with pooled false escalation <= 0.04. The present held-out set, by another writer, was used for none of this.\n",
+        "- For ruleset .3, the old held-out set and p/q/r were folded into `posts.jsonl` (4,336 posts); rules were written from cross-validation misses (not from `r`), the model gained word fragments and skip pairs in a hashed table, and its threshold was chosen by leave-one-set-out cross-validation as the highest recall with pooled false escalation <= 0.04. The present held-out set (`s-`, 400 posts), by another writer, was used for none of this; scored once at the end, it gave recall 0.988 (168/170) at false escalation 0.043 (10/230). Its 400 posts are a small sample: two more misses would be 0.976, two more false escalations 0.052.\n",
     ));
     for f in &sets {
         writeln!(report, "\n## Misses in {}\n", f.name).unwrap();
