@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use modstream_risk::model::Model;
+use modstream_risk::model::{Model, Training};
 use modstream_risk::normalize::normalize;
 use modstream_risk::{Assessor, AssessorOptions};
 use serde::Deserialize;
@@ -45,16 +45,8 @@ fn main() {
         .flat_map(|p| read(p))
         .map(|l| (normalize(&l.text).text, l.escalate))
         .collect();
-    let epochs = std::env::var("EPOCHS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(40);
-    let l2 = std::env::var("L2")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1e-4);
     // 'static for the assessor; an example runs once and exits.
-    let model: &'static Model = Box::leak(Box::new(Model::train(&docs, epochs, l2)));
+    let model: &'static Model = Box::leak(Box::new(Model::train(&docs, &Training::default())));
     println!("trained on {} posts: {} weights", docs.len(), model.len());
     // The rules alone, without the built-in model, for comparison.
     let rules = Assessor::with_options(&AssessorOptions {
@@ -87,7 +79,7 @@ fn main() {
             );
         };
         report("rules".into(), &|i| by_rules[i]);
-        for threshold in [0.5f32, 0.6, 0.7, 0.8] {
+        for threshold in [0.4f32, 0.5, 0.6, 0.7] {
             let both = Assessor::new().with_model(model, threshold);
             let hits: Vec<bool> = posts
                 .iter()

@@ -18,12 +18,13 @@
 //! [`AssessorOptions`]: extra terms, disabled rules, the escalation level.
 //!
 //! Beside the rules, a lexical model ([`model`], trained on the labelled
-//! posts in `eval/`) catches phrasings no rule knows: when it scores a post
-//! at or above [`MODEL_THRESHOLD`] and the rules neither escalated it nor
-//! cancelled one of their matches (a negation, the past, an idiom), the post
-//! is escalated at `high` with the reason `model.lexical`, naming the words
-//! that weighed most. It never lowers what the rules found; a forum can turn
-//! it off by disabling `model.lexical`.
+//! posts in `eval/`) catches phrasings no rule knows: when the rules did not
+//! escalate a post and the model scores it at or above [`MODEL_THRESHOLD`]
+//! (or [`MODEL_THRESHOLD_OVER_CANCELLED`] where the rules cancelled one of
+//! their matches: a negation, the past, an idiom), the post is escalated at
+//! `high` with the reason `model.lexical`, naming the words that weighed
+//! most. It never lowers what the rules found; a forum can turn it off by
+//! disabling `model.lexical`.
 //!
 //! Modules: [`normalize`] (text normal form and spans), [`rules`] (the
 //! built-in ruleset), [`model`] (the lexical model).
@@ -43,13 +44,22 @@ use crate::rules::{RULES, RuleDef};
 pub const MODEL_RULE: &str = "model.lexical";
 
 /// The model's probability at or above which it escalates a post the rules
-/// did not. Chosen by cross-validation over the tuning files (train on all
-/// but one, score the one left out) as the value that kept false
-/// escalation at or under 0.03 in every fold.
-pub const MODEL_THRESHOLD: f32 = 0.8;
+/// did not. Chosen by leave-one-set-out cross-validation over
+/// `eval/posts.jsonl` (a model trained on every set of posts but one, scored
+/// on that one; `examples/cross_validate.rs`) as the value with the highest
+/// recall whose pooled false escalation stayed at or under 0.04.
+pub const MODEL_THRESHOLD: f32 = 0.5;
+
+/// The model's threshold for a post where a rule matched but its context
+/// cancelled it (a negation, the past, an idiom): the rules judged the post
+/// harmless, so the model must be surer to overrule them. Deferring to the
+/// rules outright missed posts the model was sure of ("won't need my hoodie
+/// after tonight"); in cross-validation 0.7 caught a few more of those at
+/// the same false escalation.
+pub const MODEL_THRESHOLD_OVER_CANCELLED: f32 = 0.7;
 
 /// The version of the built-in ruleset; stored with every assessment.
-pub const RULESET_VERSION: &str = "2026-11-23.2";
+pub const RULESET_VERSION: &str = "2026-11-23.3";
 
 /// How much risk a post shows. Ordered: `None < Concern < High < Crisis`.
 #[derive(
@@ -179,6 +189,7 @@ struct Rule {
     past_sensitive: bool,
     needs_support: bool,
     now_supports: bool,
+    own_support_only: bool,
     support: Option<Regex>,
     support_in_sentence: bool,
     veto: Option<Regex>,
@@ -194,6 +205,16 @@ struct Hit {
     alone: bool,
     /// The confirming cue that made it count alone, shown to moderators.
     confirmed_by: Option<Reason>,
+    /// Only its own confirming context makes it count, not other signals.
+    own_support_only: bool,
+}
+
+/// What the rules made of a text.
+struct Judgement {
+    reasons: Vec<Reason>,
+    level: Level,
+    /// A rule matched but its context cancelled it.
+    cancelled: bool,
 }
 
 /// A compiled ruleset. Build once, assess many texts (it is `Sync`).
@@ -206,6 +227,7 @@ pub struct Assessor {
     not_negating: Regex,
     past: Regex,
     recurrence: Regex,
+    recovery: Regex,
     now: Regex,
     escalate_at: Level,
     /// The lexical safety net, unless the forum turned it off.
@@ -221,9 +243,16 @@ impl std::fmt::Debug for Assessor {
     }
 }
 
+/// The lazy DFA cache of each pattern, per thread. The default (2 MiB) is
+/// too small for the longer rules: their cache filled and was rebuilt over
+/// and over, and building states took most of the time.
+const DFA_CACHE: usize = 16 << 20;
+
 /// Compiles a built-in pattern with ASCII classes (see `ascii_classes`).
 fn compile(pattern: &str) -> Regex {
-    Regex::new(&ascii_classes(pattern))
+    regex::RegexBuilder::new(&ascii_classes(pattern))
+        .dfa_size_limit(DFA_CACHE)
+        .build()
         .unwrap_or_else(|err| panic!("built-in pattern does not compile: {err}"))
 }
 
@@ -267,6 +296,7 @@ impl Assessor {
                 past_sensitive: def.past_sensitive,
                 needs_support: def.needs_support,
                 now_supports: def.now_supports,
+                own_support_only: def.own_support_only,
                 support: def.support.map(compile),
                 support_in_sentence: def.support_in_sentence,
                 veto: def.veto.map(compile),
@@ -292,12 +322,15 @@ impl Assessor {
                 past_sensitive: true,
                 needs_support: false,
                 now_supports: false,
+                own_support_only: false,
                 support: None,
                 support_in_sentence: false,
                 veto: None,
             });
         }
-        let prefilter = RegexSet::new(rules.iter().map(|r| r.prefilter.as_str()))
+        let prefilter = regex::RegexSetBuilder::new(rules.iter().map(|r| r.prefilter.as_str()))
+            .dfa_size_limit(DFA_CACHE)
+            .build()
             .expect("triggers compile like their rules");
         Ok(Self {
             rules,
@@ -306,6 +339,7 @@ impl Assessor {
             not_negating: compile(rules::NOT_NEGATING),
             past: compile(rules::PAST),
             recurrence: compile(rules::RECURRENCE),
+            recovery: compile(rules::RECOVERY),
             now: compile(rules::NOW_CONTEXT),
             escalate_at: options.escalate_at,
             model: (!options.disabled_rules.iter().any(|d| d == MODEL_RULE)).then(model::built_in),
@@ -324,99 +358,47 @@ impl Assessor {
     /// Assesses one text.
     pub fn assess(&self, text: &str) -> Assessment {
         let normal = normalize(text);
-        let candidates = self.prefilter.matches(&normal.text);
-        #[cfg(debug_assertions)]
-        for (index, rule) in self.rules.iter().enumerate() {
-            // A trigger must cover every match of its rule; tests run in
-            // debug, so each test post checks this. (No post text in the
-            // message: it may be a held-out evaluation post.)
-            assert!(
-                candidates.matched(index) || !rule.pattern.is_match(&normal.text),
-                "rule {} matched a post its trigger missed: widen its trigger",
-                rule.id
-            );
-        }
-        let mut hits: Vec<Hit> = Vec::new();
-        // A rule matched but its context cancelled it (a negation, the past,
-        // an idiom, a veto): the rules read this post and judged it, so the
-        // model below defers to them.
-        let mut cancelled = false;
-        for index in candidates.iter() {
-            let rule = &self.rules[index];
-            let mut vetoed = None;
-            for m in rule.pattern.find_iter(&normal.text) {
-                // The post-wide veto, checked once and only for a rule that
-                // matched.
-                if *vetoed.get_or_insert_with(|| {
-                    rule.veto
-                        .as_ref()
-                        .is_some_and(|veto| veto.is_match(&normal.text))
-                }) {
-                    cancelled = true;
-                    break;
-                }
-                let hit = self.hit(rule, &normal, text, m.start(), m.end());
-                cancelled |= hit.is_none();
-                hits.extend(hit);
-            }
-        }
-        // A cue that needs support counts beside any other signal or any
-        // other, different cue: "going to do it" with a farewell, a bridge
-        // with "im so tired", two farewells.
-        let counted: Vec<bool> = (0..hits.len())
-            .map(|i| {
-                hits[i].alone
-                    || hits.iter().enumerate().any(|(j, other)| {
-                        // Another signal or a different cue, elsewhere in the
-                        // post: two rules reading the same words ("on the
-                        // ledge", "thoughts about stepping in front of the
-                        // train") are one piece of evidence, not two.
-                        let (a, b) = (&hits[i].reason, &other.reason);
-                        j != i
-                            && (a.rule != b.rule || other.normal != hits[i].normal)
-                            && (b.end <= a.start || a.end <= b.start)
-                    })
-            })
-            .collect();
-        let mut reasons: Vec<Reason> = Vec::new();
-        for (hit, counted) in hits.into_iter().zip(counted) {
-            if counted {
-                reasons.push(hit.reason);
-                reasons.extend(hit.confirmed_by);
-            }
-        }
-
-        let mut level = reasons.iter().map(|r| r.level).max().unwrap_or_default();
-        // A wish to die with the means at hand is a crisis.
-        if level >= Level::Concern && level < Level::Crisis {
-            let wish = reasons
-                .iter()
-                .any(|r| r.level >= Level::High || r.rule == "concern.passive-wish");
-            if wish && let Some(amplifier) = self.means_at_hand(&normal, text) {
-                level = Level::Crisis;
-                reasons.push(amplifier);
-            }
-        }
+        let Judgement {
+            mut reasons,
+            mut level,
+            cancelled,
+        } = self.judge(&normal, text);
         // Phrasings no rule knows: the model may add an escalation (never
         // remove one), naming the words that weighed most.
         if level < Level::High
-            && !cancelled
             && let Some(model) = self.model
         {
-            let score = model.score(&normal.text);
-            if score.probability >= self.model_threshold
-                && let Some(strongest) = score.strongest.first()
-            {
-                let (start, end) = normal.original_span(strongest.start, strongest.end);
-                let words: Vec<&str> = score.strongest.iter().map(|f| f.ngram.as_str()).collect();
+            let probability = model.score(&normal.text);
+            let threshold = if cancelled {
+                self.model_threshold.max(MODEL_THRESHOLD_OVER_CANCELLED)
+            } else {
+                self.model_threshold
+            };
+            if probability >= threshold {
+                let strongest = model.explain(&normal.text);
+                let words: Vec<&str> = strongest
+                    .iter()
+                    .map(|p| {
+                        let (start, end) = normal.original_span(p.start, p.end);
+                        &text[start..end]
+                    })
+                    .collect();
+                // The span is the strongest words, or the whole post when
+                // only function words pushed it up.
+                let (start, end) = strongest
+                    .first()
+                    .map_or((0, text.len()), |p| normal.original_span(p.start, p.end));
                 level = Level::High;
                 reasons.push(Reason {
                     rule: MODEL_RULE.into(),
                     level: Level::High,
                     description: format!(
-                        "worded like posts that needed a human (model score {:.2}; strongest words: {}); no rule matched, so please read it",
-                        score.probability,
-                        words.join(", ")
+                        "worded like posts that needed a human (model score {probability:.2}; strongest words: {}); no rule matched, so please read it",
+                        if words.is_empty() {
+                            "none stand out".to_owned()
+                        } else {
+                            words.join(", ")
+                        }
                     ),
                     start,
                     end,
@@ -434,6 +416,101 @@ impl Assessor {
         }
     }
 
+    /// What the rules alone make of a text, and whether the model may add an
+    /// escalation: for tuning the model and its threshold without running
+    /// the rules once per candidate (`examples/cross_validate.rs`).
+    #[doc(hidden)]
+    pub fn rules_verdict(&self, text: &str) -> (Level, bool) {
+        let judgement = self.judge(&normalize(text), text);
+        (judgement.level, !judgement.cancelled)
+    }
+
+    /// The rules' reasons and level for a normalised text.
+    fn judge(&self, normal: &Normalized, text: &str) -> Judgement {
+        let candidates = self.prefilter.matches(&normal.text);
+        #[cfg(debug_assertions)]
+        for (index, rule) in self.rules.iter().enumerate() {
+            // A trigger must cover every match of its rule; tests run in
+            // debug, so each test post checks this. (No post text in the
+            // message: it may be a held-out evaluation post.)
+            assert!(
+                candidates.matched(index) || !rule.pattern.is_match(&normal.text),
+                "rule {} matched a post its trigger missed: widen its trigger",
+                rule.id
+            );
+        }
+        let mut hits: Vec<Hit> = Vec::new();
+        // A rule matched but its context cancelled it (a negation, the past,
+        // an idiom, a veto): the rules read this post and judged it, so the
+        // model below defers to them.
+        let mut cancelled = false;
+        // Whether the post says the member is well now: looked up once, for
+        // the first rule that asks.
+        let mut recovering = None;
+        for index in candidates.iter() {
+            let rule = &self.rules[index];
+            let mut vetoed = None;
+            for m in rule.pattern.find_iter(&normal.text) {
+                // The post-wide veto, checked once and only for a rule that
+                // matched.
+                if *vetoed.get_or_insert_with(|| {
+                    rule.veto
+                        .as_ref()
+                        .is_some_and(|veto| veto.is_match(&normal.text))
+                }) {
+                    cancelled = true;
+                    break;
+                }
+                let hit = self.hit(rule, normal, text, &mut recovering, m.start(), m.end());
+                cancelled |= hit.is_none();
+                hits.extend(hit);
+            }
+        }
+        // A cue that needs support counts beside any other signal or any
+        // other, different cue: "going to do it" with a farewell, a bridge
+        // with "im so tired", two farewells.
+        let counted: Vec<bool> = (0..hits.len())
+            .map(|i| {
+                hits[i].alone
+                    || !hits[i].own_support_only
+                        && hits.iter().enumerate().any(|(j, other)| {
+                            // Another signal or a different cue, elsewhere in the
+                            // post: two rules reading the same words ("on the
+                            // ledge", "thoughts about stepping in front of the
+                            // train") are one piece of evidence, not two.
+                            let (a, b) = (&hits[i].reason, &other.reason);
+                            j != i
+                                && (a.rule != b.rule || other.normal != hits[i].normal)
+                                && (b.end <= a.start || a.end <= b.start)
+                        })
+            })
+            .collect();
+        let mut reasons: Vec<Reason> = Vec::new();
+        for (hit, counted) in hits.into_iter().zip(counted) {
+            if counted {
+                reasons.push(hit.reason);
+                reasons.extend(hit.confirmed_by);
+            }
+        }
+
+        let mut level = reasons.iter().map(|r| r.level).max().unwrap_or_default();
+        // A wish to die with the means at hand is a crisis.
+        if level >= Level::Concern && level < Level::Crisis {
+            let wish = reasons
+                .iter()
+                .any(|r| r.level >= Level::High || r.rule == "concern.passive-wish");
+            if wish && let Some(amplifier) = self.means_at_hand(normal, text) {
+                level = Level::Crisis;
+                reasons.push(amplifier);
+            }
+        }
+        Judgement {
+            reasons,
+            level,
+            cancelled,
+        }
+    }
+
     /// A rule's match at `from..to` of the normal text, unless its context
     /// cancels it.
     fn hit(
@@ -441,6 +518,7 @@ impl Assessor {
         rule: &Rule,
         normal: &Normalized,
         text: &str,
+        recovering: &mut Option<bool>,
         from: usize,
         to: usize,
     ) -> Option<Hit> {
@@ -465,7 +543,7 @@ impl Assessor {
             .len()
             .max(start);
         let sentence = sentence_around(normal_text, start, end);
-        if self.suppressed(rule, normal_text, sentence, start, end) {
+        if self.suppressed(rule, normal_text, recovering, sentence, start, end) {
             return None;
         }
         let mut confirmed_by = None;
@@ -493,6 +571,7 @@ impl Assessor {
             normal: normal_text[start..end].to_owned(),
             alone,
             confirmed_by,
+            own_support_only: rule.own_support_only,
         })
     }
 
@@ -501,6 +580,7 @@ impl Assessor {
         &self,
         rule: &Rule,
         text: &str,
+        recovering: &mut Option<bool>,
         sentence: (usize, usize),
         start: usize,
         end: usize,
@@ -528,6 +608,11 @@ impl Assessor {
         }
         if !rule.past_sensitive {
             return false;
+        }
+        // A post that says the member is well now ("four months clear
+        // again") tells its story in the past, sentence by sentence.
+        if *recovering.get_or_insert_with(|| self.recovery.is_match(text)) {
+            return true;
         }
         // A past context counts in the match's part of the sentence, between
         // "but"s: "60 days sober but the cravings are awful today" is about
@@ -632,7 +717,7 @@ mod tests {
     fn the_model_catches_what_no_rule_knows_and_defers_when_rules_judged() {
         let full = Assessor::new();
         // No rule knows this phrasing; the model escalates it and says why.
-        let text = "Sorted the bills, left the spare key with next door and wrote a note for Mum. I feel calm now it's decided.";
+        let text = "Sorted the bills and wrote a note for Mum. I feel calm now it's decided.";
         let rules_only = assessor().assess(text);
         let both = full.assess(text);
         assert!(!rules_only.escalate, "{:?}", rules_only.reasons);
@@ -1208,6 +1293,86 @@ mod tests {
             (
                 "The engine was running in the garage while my dad fixed it",
                 Level::None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn euphemisms_affairs_and_other_peoples_words() {
+        use Level::*;
+        assert_levels(&[
+            ("think it's time i checked out for good", Crisis),
+            ("gonna ctb at 2am", Crisis),
+            (
+                "Changed my will, cancelled my subscriptions, wiped my phone.",
+                Crisis,
+            ),
+            (
+                "gave my guitar to my cousin. told him to look after the dog for me.",
+                Crisis,
+            ),
+            (
+                "asked next door to keep the cat. she doesn't know it's for good",
+                Crisis,
+            ),
+            ("Train times checked. Tonight at 11.", Crisis),
+            ("Does it hurt? The jumping part I mean.", Crisis),
+            (
+                "finished my nan's heart pills and some vodka. starting to feel really strange",
+                Crisis,
+            ),
+            (
+                "my dad said to me \"I'd be better off dead\" and I think he meant it",
+                High,
+            ),
+            (
+                "My brother keeps saying he doesn't see the point in carrying on",
+                High,
+            ),
+            (
+                "Keep getting the thought of swerving into the oncoming traffic",
+                High,
+            ),
+            ("wanna sleep forever fr. not in a lazy way", High),
+            ("went at my legs with a compass last night", High),
+            ("cut twice this week", High),
+            ("thinkin bout endin it a lot", High),
+            ("the urge to s*h won and i did", High),
+            (
+                "Everything would be easier if I wasn't here and I'm going to make that happen",
+                High,
+            ),
+            ("watching my last sunset from the pier", Crisis),
+            (
+                "wrote my goodbyes on instagram, turned my phone off",
+                Crisis,
+            ),
+            (
+                "the insulin's in the fridge and I know exactly how much I'd need",
+                High,
+            ),
+            // Hard negatives that share their words.
+            ("My last cigarette was 100 days ago! So proud", None),
+            ("I took the whole packet of biscuits to work", None),
+            (
+                "Train times checked, bags packed, off to Edinburgh tomorrow",
+                None,
+            ),
+            ("about to unalive this entire pizza", None),
+            ("Goodbye forever, old car, you served me well", None),
+            ("that exam was so bad i want to die lol", None),
+            ("Is 'I want to die' overused as a joke?", None),
+            (
+                "Left the spare key with my neighbour while we're on holiday",
+                None,
+            ),
+            (
+                "I relapsed into self-harm in January, now three months clear again",
+                None,
+            ),
+            (
+                "My cat knocked over my pills and I had to count them all again",
+                None,
             ),
         ]);
     }

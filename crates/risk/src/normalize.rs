@@ -30,6 +30,8 @@ const RISK_WORDS: &[&str] = &[
     "hanging",
     "pills",
     "unalive",
+    "sewer",
+    "sewerslide",
     "end",
     "life",
 ];
@@ -74,6 +76,45 @@ const TYPOS: &[(&str, &str)] = &[
     ("hame", "home"),
     ("tae", "to"),
     ("comin", "coming"),
+    ("fae", "from"),
+    ("fir", "for"),
+    ("airms", "arms"),
+    ("bout", "about"),
+    ("u", "you"),
+    // Dropped g's: "thinkin bout endin it".
+    ("thinkin", "thinking"),
+    ("endin", "ending"),
+    ("killin", "killing"),
+    ("cuttin", "cutting"),
+    ("nothin", "nothing"),
+    ("everythin", "everything"),
+    ("somethin", "something"),
+    ("goin", "going"),
+    ("doin", "doing"),
+    ("feelin", "feeling"),
+    ("tryin", "trying"),
+    ("takin", "taking"),
+    ("sayin", "saying"),
+    ("hurtin", "hurting"),
+    ("harmin", "harming"),
+    ("dyin", "dying"),
+    ("livin", "living"),
+    ("gettin", "getting"),
+    ("lookin", "looking"),
+    ("hearin", "hearing"),
+    ("scratchin", "scratching"),
+    ("plannin", "planning"),
+    ("wantin", "wanting"),
+    ("jumpin", "jumping"),
+    ("hangin", "hanging"),
+    ("drinkin", "drinking"),
+    ("sittin", "sitting"),
+    ("standin", "standing"),
+    ("walkin", "walking"),
+    ("drivin", "driving"),
+    ("writin", "writing"),
+    ("leavin", "leaving"),
+    ("givin", "giving"),
 ];
 
 /// Normalised text plus, for each of its bytes, the original byte range.
@@ -197,13 +238,19 @@ fn restore(token: &str) -> Option<&'static str> {
     if let Some((_, word)) = TYPOS.iter().find(|(typo, _)| *typo == token) {
         return Some(word);
     }
-    if matches!(token, "s/h" | "s.h" | "s-h" | "s.h.") {
+    if matches!(token, "s/h" | "s.h" | "s-h" | "s.h." | "s*h" | "s_h") {
         return Some("self harm");
     }
-    if matches!(token, "s/hd" | "s/hed" | "s/h-ed") {
+    if matches!(
+        token,
+        "s/hd" | "s/hed" | "s/h-ed" | "s*hd" | "s*hed" | "sh-ed" | "sh-d"
+    ) {
         return Some("self harmed");
     }
-    if matches!(token, "s/hing" | "s/h-ing") {
+    if matches!(
+        token,
+        "s/hing" | "s/h-ing" | "s*hing" | "s*h-ing" | "sh-ing"
+    ) {
         return Some("self harming");
     }
     let letters = token.bytes().filter(u8::is_ascii_alphabetic).count();
@@ -283,6 +330,12 @@ mod tests {
         );
         assert_eq!(normalize("s/h'd again").text, "self harmed again");
         assert_eq!(normalize("been s/hing").text, "been self harming");
+        assert_eq!(normalize("the urge to s*h").text, "the urge to self harm");
+        assert_eq!(normalize("sh-ing in class").text, "self harming in class");
+        assert_eq!(
+            normalize("thinkin bout endin it").text,
+            "thinking about ending it"
+        );
         // Ordinary words that look like dialect stay as they are.
         assert_eq!(normalize("wifi is down").text, "wifi is down");
     }

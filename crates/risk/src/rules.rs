@@ -63,6 +63,9 @@ pub struct RuleDef {
     /// Suppress when the whole post matches this: a "thank you for
     /// everything" in a post about a new job is not a farewell.
     pub veto: Option<&'static str>,
+    /// A cue that only its own `support` confirms: other signals in the
+    /// post do not ("i feel dizzy" counts after pills, not after "im sad").
+    pub own_support_only: bool,
 }
 
 const fn signal(
@@ -85,6 +88,7 @@ const fn signal(
         support: None,
         support_in_sentence: false,
         veto: None,
+        own_support_only: false,
     }
 }
 
@@ -128,6 +132,14 @@ impl RuleDef {
         self.veto = Some(veto);
         self
     }
+    /// A cue that counts only with this context anywhere in the post.
+    const fn only_with(mut self, support: &'static str) -> Self {
+        self.needs_support = true;
+        self.now_supports = false;
+        self.support = Some(support);
+        self.own_support_only = true;
+        self
+    }
     /// Context in the cue's own sentence that confirms it.
     const fn support_here(mut self, support: &'static str) -> Self {
         self.support = Some(support);
@@ -140,7 +152,7 @@ impl RuleDef {
 /// members use to get past filters: kms, unalive, sewer slide).
 macro_rules! self_kill {
     () => {
-        r"(?:kill(?:ing)? my ?self|k ?m ?s\b|top(?:ping)? my ?self|off(?:ing)? my ?self|neck(?:ing)? my ?self|unaliv(?:e|ing)(?: my ?self)?|end(?:ing)? (?:it all|my (?:own )?life|everything|my existence)|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|commit(?:ting)? (?:suicide|sewer ?slide)|do(?:ing)? my ?self in|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide)"
+        r"(?:kill(?:ing)? my ?self|k ?m ?s\b|top(?:ping)? my ?self|off(?:ing)? my ?self|neck(?:ing)? my ?self|unaliv(?:e|ing)(?: my ?self|(?:\s*[.!?,\n]|\s*$)| (?:tonight|today|tomorrow|now|rn|soon|fr|so|again|when|after|before|at \d|this (?:weekend|week|evening|morning|afternoon)))|end(?:ing)? (?:it all|my (?:own )?life|everything|my existence)|tak(?:e|ing) my (?:own )?life|hang(?:ing)? my ?self|commit(?:ting)? (?:suicide|sewer ?slide)|do(?:ing)? my ?self in|ctb|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide)"
     };
 }
 
@@ -186,7 +198,7 @@ macro_rules! first_person {
 /// Third parties a member may report about.
 macro_rules! someone {
     () => {
-        r"(?:friend|mate|bestie|bff|best friend|pal|partner|boyfriend|girlfriend|bf|gf|husband|hubby|wife|fiance|fiancee|son|daughter|sister|brother|sibling|mum|mom|mam|mother|dad|father|stepdad|stepmum|grandad|grandma|nan|flatmate|roommate|housemate|cousin|colleague|coworker|kid|child|teen|teenager|nephew|niece|uncle|aunt|auntie|neighbour|neighbor|classmate|student|ex)"
+        r"(?:friend|mate|bestie|man|woman|guy|lad|bloke|girl|boy|client|customer|patient|pupil|resident|caller|tenant|service user|lodger|bff|best friend|pal|partner|boyfriend|girlfriend|bf|gf|husband|hubby|wife|fiance|fiancee|son|daughter|sister|brother|sibling|mum|mom|mam|mother|dad|father|stepdad|stepmum|grandad|grandma|nan|flatmate|roommate|housemate|cousin|colleague|coworker|kid|child|teen|teenager|nephew|niece|uncle|aunt|auntie|neighbour|neighbor|classmate|student|ex)"
     };
 }
 
@@ -212,12 +224,24 @@ macro_rules! unreachable_cue {
 
 /// An upbeat or clearly ordinary post: what cancels farewell-like cues
 /// ("thank you for everything", "giving away my stuff") anywhere in it.
-const UPBEAT: &str = r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|well|great|ok|okay)|feeling (?:so |much |a lot |loads )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|moving (?:to|house|abroad|out)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|social media break|taking a break|retir\w*|graduat\w*|passed|wedding|so proud|so grateful|cant wait|night all|night night|nighty night|good ?night|sleep well|sweet dreams|off to bed|going to bed|heading to bed|bed ?time|(?:just )?kidding|jk|lol|lmao|haha|goodbye (?:19|20)\d\d)\b";
+macro_rules! upbeat {
+    () => {
+        r"\b(?:doing (?:so |much |a lot |loads |really )*(?:better|well|great|ok|okay)|feeling (?:so |much |a lot |loads )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|moving (?:to|house|abroad|out)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|social media break|taking a break|retir\w*|graduat\w*|passed|wedding|so proud|so grateful|cant wait|night all|night night|nighty night|good ?night|sleep well|sweet dreams|off to bed|going to bed|heading to bed|bed ?time|(?:just )?kidding|jk|lol|lmao|haha|goodbye (?:19|20)\d\d)\b"
+    };
+}
+
+/// A post about someone else who died by suicide: its goodbyes and letters
+/// are grief, not a farewell.
+macro_rules! bereaved {
+    () => {
+        r"\b(?:took (?:his|her|their) own life|died by suicide|killed (?:him|her|them)sel(?:f|ves)|lost (?:him|her|them|my \w+(?: \w+)?) to suicide|(?:his|her|their) suicide)\b"
+    };
+}
 
 /// A plan's time: makes "im going to end it" an intent.
 macro_rules! plan_time {
     () => {
-        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
+        r"\b(?:tonight|tomorrow|this (?:weekend|week|evening|afternoon)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|first thing|when (?:my|the|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|goes|leaves?|left|empty|quiet|work|school|shift)|once (?:the|my|everyone|everyones|they|he|she)\b[^.!?\n]{0,30}\b(?:asleep|bed|out|gone|left|school|work)|after (?:my shift|work|the match|everyone|the kids|i (?:press|hit) post)|after (?:they|theyve|everyone|everyones|the kids|my \w+)(?: have| has|ve|s)? (?:all )?(?:gone|left|asleep|gone to bed|gone out)|when i (?:get (?:home|back|in)|finish|am alone)|when im (?:home|alone|back))\b"
     };
 }
 
@@ -225,7 +249,7 @@ macro_rules! plan_time {
 const NOW: &str = r"\b(?:tonight|right now|rn|now|today|this (?:evening|afternoon|morning)|in (?:a|an|the next) (?:few |couple of )?(?:hours?|minutes?|mins?)|in \d+ (?:hours?|minutes?|mins?)|before (?:morning|midnight|dawn)|after i (?:press|hit|click) (?:post|send)|when it gets dark|after dark|once its dark|when (?:everyone|they|the house|my \w+) (?:is|are|goes|go|has gone|have gone|gets|get)? ?(?:asleep|to (?:bed|sleep)|out|gone|quiet|empty))\b";
 
 /// What confirms that someone at a bridge, platform or roof is in danger.
-const PLACE_SUPPORT: &str = r"\b(?:(?:near|on|at|over|off) the edge|over the side|legs over|(?:next |the )?fast train|non ?-?stop(?:ping)? train|train (?:that )?(?:doesnt|does not|wont) stop|\d+ (?:floors?|storeys?|stories) (?:up|high)|\d+(?:st|nd|rd|th) floor|underneath|below me|beneath me|long way down|the drop|how high|jump\w*|(?:someone|somebody|anyone) (?:to )?knows? where|where i (?:am|was)|not coming back|no comin|one way|im ready|ready to go|so calm|looks (?:so |really )?calm|(?:cars|traffic|trains|water) (?:are |is )?(?:going |moving )?(?:so |really )?(?:fast|loud|calm|cold)|(?:trains?|lorry|lorries|cars|traffic|lights) (?:is |are )?(?:coming|passing|going past)|(?:see|hear) the (?:train|trains|traffic|water)|(?:just )?(?:sitting|sat|stood|standing) here|look(?:ing)? down|climb(?:ed|ing)? (?:back )?over|other side of the (?:railings?|barrier|fence)|over the (?:railings?|barrier|fence)|(?:high|far|tall) enough|(?:river|water|sea|tide|current) (?:is|looks|s) (?:so |really )?(?:high|deep|cold|fast|calm|rough|dark|black))|going in (?:when|after|once|tonight|now|soon)\b|\b(?:nobody|no ?one) knows (?:im|i am) (?:here|there)\b|\b(?:right )?at the (?:very )?edge\b|\bbefore i go\b|\bjoin (?:him|her|them|my \w+)\b|\bphone (?:will be|is going|going) (?:off|dead)\b|\bnext train\b|\btrain is due\b|\bafter this\b|\b(?:nobody|no ?one|dont) (?:reply|respond)\b|\btonight(?:s| is) (?:when|the night)\b|\bright now\b|\b(?:now|rn)(?:\s*[.!\n]|\s*$)|\b(?:so|really|very) high(?: up)?\b|\b(?:nobody|no ?one) knows where\b";
+const PLACE_SUPPORT: &str = r"\b(?:(?:near|on|at|over|off) the edge|over the side|legs over|(?:next |the )?fast train|non ?-?stop(?:ping)? train|train (?:that )?(?:doesnt|does not|wont) stop|\d+ (?:floors?|storeys?|stories) (?:up|high)|\d+(?:st|nd|rd|th) floor|underneath|below me|beneath me|long way down|the drop|how high|jump\w*|(?:someone|somebody|anyone) (?:to )?knows? where|where i (?:am|was)|not coming back|no comin|one way|im ready|ready to go|so calm|looks (?:so |really )?calm|(?:cars|traffic|trains|water) (?:are |is )?(?:going |moving )?(?:so |really )?(?:fast|loud|calm|cold)|(?:trains?|lorry|lorries|cars|traffic|lights) (?:is |are )?(?:coming|passing|going past)|(?:see|hear) the (?:train|trains|traffic|water)|(?:just )?(?:sitting|sat|stood|standing) here|look(?:ing)? down|climb(?:ed|ing)? (?:back )?over|other side of the (?:railings?|barrier|fence)|over the (?:railings?|barrier|fence)|(?:high|far|tall) enough|(?:river|water|sea|tide|current) (?:is|looks|s) (?:so |really )?(?:high|deep|cold|fast|calm|rough|dark|black))|going in (?:when|after|once|tonight|now|soon)\b|\b(?:nobody|no ?one) knows (?:im|i am) (?:here|there)\b|\b(?:right )?at the (?:very )?edge\b|\bbefore i go\b|\bjoin (?:him|her|them|my \w+)\b|\bphone (?:will be|is going|going) (?:off|dead)\b|\bnext train\b|\btrain is due\b|\bafter this\b|\b(?:nobody|no ?one|dont) (?:reply|respond)\b|\btonight(?:s| is) (?:when|the night)\b|\bright now\b|\b(?:now|rn)(?:\s*[.!\n]|\s*$)|\b(?:so|really|very) high(?: up)?\b|\b(?:nobody|no ?one) knows where\b|\btides? (?:is |s )?(?:right |coming |all the way )?in\b|\b(?:in the dark|getting dark|its dark|when it gets dark|once its dark|after dark)\b|\b(?:driving|drive|walking|walk|jumping|jump|going|go|wading|wade|swimming|swim) (?:in(?:to)?|off|out into) it\b|\b(?:just )?want(?:ed)? (?:someone|somebody|anyone) to know\b|\bphones? (?:is )?(?:on|at) \d+ ?%|\bnot (?:going|walking|coming|getting) (?:back|home)\b|\bthis time\b|\bdoes it hurt\b";
 
 pub const RULES: &[RuleDef] = &[
     // ---- crisis: intent --------------------------------------------------
@@ -267,7 +291,7 @@ pub const RULES: &[RuleDef] = &[
             drugs!(),
             r")|pill|tablet)|all (?:of )?(?:my|the) (?:\w+ )?",
             drugs!(),
-            r"|everything in the (?:cupboard|cabinet|drawer|house)|the rest(?: of them)?)\b",
+            r"|everything in the (?:cupboard|cabinet|drawer|house)|everything (?:tonight|when|once|after|now|at)|the rest(?: of them)?)\b",
         ),
     )
     .trigger(r"\b(?:going to|gonna|ill|i will|decided to|about to|ready to|plan to|planning to|doing it|ending it|itll|it will|tak|swallow|neck|finally going)")
@@ -303,9 +327,9 @@ pub const RULES: &[RuleDef] = &[
         r"\bive (?:made (?:my|the|a) decision|made up my mind|decided(?:\s*[.!,\n]|\s*$)|worked (?:it all|everything|it) out)|\bmy mind(?:s| is) made up\b|\b(?:tonight|today|tomorrow|this|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:s| is) the (?:night|day)\b|\bthis is it(?: for me)?(?:\s*[.!,\n]|\s*$)|\b(?:talk|talking) me (?:out of it|down)\b|\b(?:no ?one|nobody)(?:s| is)? (?:going to|gonna|can|will) stop me\b|\b(?:so|or|because) (?:they|nobody|no ?one|anyone) (?:would|wouldnt|could|couldnt|will|wont|cant) stop me\b|\b(?:its|it is) time (?:for me )?to go\b|\b(?:its|it is) time(?:\s*[.!\n]|\s*$)|\bmy time (?:is up|has come)\b|\b(?:dont|do not) (?:try (?:and |to )?)?stop me\b|\b(?:anyone|anybody|nobody|no ?one|you|them|people) to (?:stop|save|find) me\b|\b(?:stop|save|find|talk) me\b[^.!?\n]{0,12}\bthis time\b|\b(?:picked|chosen|chose|found|set) (?:the|a|my) (?:spot|place|date|day|bridge|time)\b|\bone way(?: ticket)?(?:\s*[.!,\n]|\s*$)|\bgoing deep(?:er)? this time\b|\b(?:im|i am) not (?:scared|afraid|frightened) (?:any ?more|now|of dying)\b|\bmade (?:my )?peace(?: with (?:it|that|everything|my decision|dying|what im (?:doing|about to do)))?(?:\s*[.!,\n]|\s*$)|\b(?:and|then) thats it\b|\bthats it (?:for me|then)\b|\bthat(?:s| will be|ll be) the end\b|\b(?:it to be|it will be|itll be|its|is) enough this time\b|\bworks? this time\b|\b(?:finish|end) it (?:all )?(?:tonight|now|for good)\b|\b(?:going to|gonna) finish it\b|\bget it over with\b|\b(?:please )?(?:dont|do not) (?:call|ring|phone|send|get) (?:anyone|anybody|an ambulance|999|911|help|the police)\b|\b(?:dont|do not) want (?:any )?help\b|\bready to go(?:\s*[.!,\n]|\s*$)",
     )
     .trigger(r"\b(?:call|ring|phone|send|get|help|peace|stop me|save me|find me|ive |im |i am |my mind|the night|the day|this is it|thats|that s|that will|thatll|enough this|work|talk(?:ing)? me|stop me|time|picked|chose|found|set|one way|going deep|finish it|end it|get it over|ready to go)")
-    .guard(r"\b(?:buy|buying|bought|tattoo|haircut|holiday|job|quit|moving|marathon|skydiv\w*|bungee|wedding|propos\w*|degree|course|dye|piercing|gig|concert|party|match|exam|interview|date night|first date|were|we are|packed)\b")
+    .guard(r"\b(?:notice|handing in|resign\w*)\b|\b(?:buy|buying|bought|tattoo|haircut|holiday|job|quit|moving|marathon|skydiv\w*|bungee|wedding|propos\w*|degree|course|dye|piercing|gig|concert|party|match|exam|interview|date night|first date|were|we are|packed)\b")
     .not_negatable()
-    .veto(UPBEAT)
+    .veto(upbeat!())
     .cue()
     .support(plan_time!()),
     signal(
@@ -349,7 +373,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\blocked my ?self in\b[^.!?\n]{0,30}\bwith (?:a|the|my|all my|all the|all of my) (?:\w+ )?(?:razor|blade|knife|rope|gun|",
             drugs!(),
             r")\b",
-            r"|\bbought (?:\w+ ){0,2}(?:pills|paracetamol|tablets|painkillers|co-?codamol|sleeping pills) (?:from|in|at) (?:different|several|\w+ different|a few|multiple|two|three|four|lots of) (?:shops|pharmacies|chemists|places|supermarkets)\b",
+            r"|\bbought (?:\w+ ){0,3}(?:pills|paracetamol|tablets|painkillers|co-?codamol|sleeping pills) (?:from|in|at) (?:different|several|\w+ different|a few|multiple|two|three|four|lots of) (?:shops|pharmacies|chemists|places|supermarkets)\b",
             r"|\b(?:lined|laid|counted) (?:them|the pills|the tablets|my pills|my tablets) (?:all )?(?:out|up)\b",
             r"|\b(?:hung|put|fixed|tied|set) (?:up )?(?:the|a|my) (?:rope|noose|ligature|belt)(?: up)? (?:in|from|on|to|over)\b",
         ),
@@ -390,7 +414,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:finished|taken|took|swallow|neck|down|had|inject|drank|drunk|used|overdos|od|cut|slit)")
-    .guard(r"\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
+    .guard(r"\b(?:biscuits|crisps|snacks|doughnuts|donuts|cookies|sweets|cake|to (?:work|school|the office|class|the party))\b|\bhad to (?:count|pick|find|sort|put|collect|get)\b|\bknocked (?:over|off|them)\b|\b(?:pharmacy|disposal|dispose|back to the|chemist|romeo|juliet|shakespeare|play|scene|plot|novel|character)\b|\baccident(?:al(?:ly)?)?\b|by mistake|double dosed|vitamins|ibuprofen for|for my (?:headache|migraine|period|back)|as (?:prescribed|directed|usual)|on time|with (?:food|breakfast|dinner)|my (?:usual|normal) dose|like (?:the|my) (?:doctor|gp|nurse|pharmacist) (?:said|told)|doctor said|tick(?:ed)? (?:them )?off|\b(?:took|taken|had|take) (?:my |a |the |about )?\d+ ?(?:mg|mcg|ml)\b|last (?:week|month)|(?:weeks|months) ago|discharged|\b(?:overdosed|od(?:d|ed)?) on (?:chocolate|sweets|sugar|caffeine|coffee|cake|carbs|junk|netflix|tv|telly|crisps|easter eggs?|candy|pizza|sun|sunshine|cheese)\b"),
     signal(
         "crisis.bleeding",
         Level::Crisis,
@@ -405,20 +429,20 @@ pub const RULES: &[RuleDef] = &[
         "crisis.place",
         Level::Crisis,
         "is at or heading to a bridge, railway, cliff, roof or ledge",
-        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|drove|went|gone|got|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|walking|walked|heading|going|driving|drove|went|gone|got|parked|posting this|typing this|writing this)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|by|near|under|over|off|onto|to|in|from|up on|up at|on top of|top of)\s+(?:the |a |this |my )?(?:(?:edge|top|side|end) (?:of|o) (?:the |a |this |my )?)?(?:\w+ ){0,3}?(?:bridge|footbridge|flyover|viaduct|railway(?: line| bridge)?|rail(?:way)? line|train tracks|tracks|level crossing|platform(?: edge)?|cliffs?|clifftop|crags|roof|rooftop|top floor|ledge|multi ?-?storey|car park|station|train station|river|canal|reservoir|quarry|pier|harbour|harbour wall|docks?|marina|sea wall|seafront|beach|motorway|dual carriageway|balcony)\b|\bwait(?:ing)? for the (?:next )?(?:fast|non ?-?stop(?:ping)?|express|freight) train\b",
     )
-    .trigger(r"\b(?:bridge|footbridge|flyover|viaduct|rail|train tracks|tracks|level crossing|platform|cliff|crags|roof|top floor|ledge|multi|car park|river|canal|reservoir|quarry|pier|harbour|dock|marina|sea wall|seafront|motorway|dual carriageway|balcony|wait)")
-    .guard(r"\b(?:traffic|jam|queue|bus|taxi|uber|commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
+    .trigger(r"\b(?:beach|station|bridge|footbridge|flyover|viaduct|rail|train tracks|tracks|level crossing|platform|cliff|crags|roof|top floor|ledge|multi|car park|river|canal|reservoir|quarry|pier|harbour|dock|marina|sea wall|seafront|motorway|dual carriageway|balcony|wait)")
+    .guard(r"\b(?:delays?|stuck at|connection|kids|family|sandcastles?|ice creams?|surf\w*|dog|bucket|spade|sunbath\w*|sunny|paddl\w*)\b|\b(?:traffic|jam|queue|bus|taxi|uber|commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|walk(?:ing)? the dog|dog walk|holiday|trip|hik\w*|fishing|(?:to|at|for|from) work|office|roofer|roofing|gutter|scaffold\w*|leak|tiles|selfie|tourist|picnic|lunch|terrace|bbq|barbecue|party|drinks|made it|celebrat\w*|anniversary|in a good way|proud|lovely|beautiful|gorgeous|stunning|amazing|swim\w*|boat|kayak\w*|paddl\w*|ducks|cant wait|excited|visiting|to see my|meeting|to get the car)\b|!!")
     .cue()
     .support(PLACE_SUPPORT),
     signal(
         "crisis.place-danger",
         Level::Crisis,
         "is on a ledge, on the tracks or at the edge of a drop",
-        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of|railings?(?:\s*[.!?,\n]|\s*$)|edge(?:\s*[.!?,\n]|\s*$| at| here| now))\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b",
+        r"(?:\b(?:im|i am|ive been|been|sat|sitting|stood|standing|waiting|stuck|climbed|lying|laying|lay)\b[^.!?\n]{0,25}?|(?:(?m:^)\s*|[.!?]\s+)(?:(?:down|up|out|back|right|just) )?)\b(?:on|at|over|onto|across|in the middle of)\s+(?:the |a |this |my )?(?:(?:train |railway |rail )?tracks|railway line|rail line|ledge|parapet|(?:cliff|roof|bridge|quarry) edge|(?:edge|wall|railings?|parapet|side|ledge) of (?:the |a |this |my )?(?:\w+ )?(?:bridge|roof|cliff|building|car park|multi ?storey|balcony|tower|flyover|viaduct)|wrong side of the (?:railings|barrier|fence|rail)|railings of|railings?(?:\s*[.!?,\n]|\s*$)|edge(?:\s*[.!?,\n]|\s*$| at| here| now))\b|\b(?:im|i am|parked|sat|sitting|stood|standing|lying|stopped)\b[^.!?\n]{0,20}?\b(?:on|onto|in the middle of|across) (?:the |a )?level crossing\b|\bclimbed (?:over )?(?:the |a )?(?:fence|barrier|railings?|wall) (?:onto|on to|to|into) (?:the )?(?:track ?side|tracks|railway|line|ledge|roof|edge|other side)\b",
     )
-    .trigger(r"\b(?:tracks|railway line|rail line|level crossing|ledge|parapet|edge|wall of|railing|side of|wrong side)")
-    .guard(r"\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|holiday|trip|hik\w*|fishing|work|office|roofer|roofing|gutter|scaffold\w*|selfie|tourist|picnic|lunch|party|drinks|made it|celebrat\w*|in a good way|proud|lovely|beautiful|reading|book|cuppa|coffee|tea|lol|haha)\b|!!"),
+    .trigger(r"\b(?:tracks|railway line|rail line|level crossing|ledge|parapet|edge|wall of|railing|side of|wrong side|climbed)")
+    .guard(r"\b(?:surf\w*|flat white|watching the|lifes (?:good|alright|great|ok|okay))\b|\b(?:commut\w*|delayed|cancelled|late|photos?|view|sunset|sunrise|holiday|trip|hik\w*|fishing|work|office|roofer|roofing|gutter|scaffold\w*|selfie|tourist|picnic|lunch|party|drinks|made it|celebrat\w*|in a good way|proud|lovely|beautiful|reading|book|cuppa|coffee|tea|lol|haha)\b|!!"),
     // ---- crisis: farewells ------------------------------------------------
     signal(
         "crisis.farewell",
@@ -427,7 +451,7 @@ pub const RULES: &[RuleDef] = &[
         r"\bthis (?:is|will be) (?:my|the) (?:last|final) (?:post|message|goodbye|time (?:im|i am|ill be) (?:posting|writing|here|on here))\b|(?:(?m:^)\s*|[.!?]\s+)(?:my )?(?:final|last) (?:post|message)(?: (?:here|on here|ever|from me))?(?:\s*[.!\n]|\s*$)|\b(?:the )?last time (?:youll|you will|anyone will|you all will) (?:hear from|see|read) me\b|\bthe last time ill (?:ever )?(?:log on|log in|post|be on here|write|have to (?:feel|deal)|feel)\b|\b(?:this is|this will be|thatll be|that will be) the last time i (?:post|write|log on|am on here|ever post)\b|\bby the time (?:you|anyone|someone|they|people) (?:read|reads|see|sees|find|finds) this\b|\bthe last thing (?:ill|i will) ever (?:write|post|say|do|type)\b|\b(?:writing|posting|saying) (?:this )?for the (?:last|final) time\b|\b(?:wont|will not|wouldnt|dont think ill|dont think i will|dont think id|not going to) be (?:around|here|alive|with you) (?:much longer|for much longer|for long|anymore|any more|after (?:tonight|today|this|the weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|by (?:tomorrow|morning|the weekend|the end of (?:the|this) week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|in (?:an|a few|\d+) (?:hours?|days?|minutes?)|an hour from now|tomorrow|to see)\b|\b(?:wont|will not) be (?:here|around) to\b|\b(?:wont|will not|not going to) be (?:posting|writing|on here|logging on|back)(?: here| on here)? (?:again|any ?more)\b|\bits been (?:nice|lovely|good|an honour) knowing (?:you|everyone|you all)\b|\b(?:goodbye|bye) (?:forever|for good|for the last time|cruel world)\b|(?:\b(?:ive|i have|i|im|i am)\s+|(?:(?m:^)\s*|[.!?]\s+))(?:just )?(?:written|wrote|left|finished|writing|finishing) (?:my |a |the )?suicide (?:notes?|letters?)\b|\b(?:my |the |a )?suicide (?:note|letter)s? (?:is |are |s )?(?:written|done|finished|ready|on my|in (?:an|the|my))\b|\bthis is goodbye\b|\b(?:this is|here is|heres) (?:my|a) (?:suicide note|goodbye (?:note|letter|message)|last message)\b|\bi(?:ll| will)(?: probably| definitely)? be dead (?:by|before|in|soon|tonight|tomorrow)\b|\bsee you (?:all )?(?:on the other side|in (?:the )?next life)\b|\bi(?:ll| will)\s+(?:finally |soon )?(?:be (?:with|seeing)|see|join) (?:my )?(?:\w+ )?(?:nan|nanna|gran|granny|grandad|grandma|mum|mom|dad|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie) (?:again|soon|in heaven|on the other side|tonight)\b|\b(?:is|will be|itll be|it will be) my last (?:day|night|birthday|christmas|weekend),? (?:full stop|period|ever|alive|on (?:this )?earth)\b|\b(?:its|this is|tonight is|today is|tonights|todays) my last (?:night|day)(?:\s*[.!,\n]|\s*$| on earth| alive| ever)|\b(?:decided|decision) (?:that )?(?:it|this|itll|it will|its|this will)(?: be| is)? my last\b|\b(?:please )?(?:dont|do not) (?:try (?:and |to )?)?(?:come )?(?:look(?:ing)? for|find|search for|come after) me\b",
     )
     .trigger(r"\b(?:this is|here is|heres|last|final|for the last|by the time|be posting|be writing|be on here|be logging|be back|be around|be here|be alive|be with|be seeing|be dead|knowing|goodbye|bye|suicide|see you|look|find|search|come after|this is goodbye|ill|i will|here to|around to)")
-    .guard(r"\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|detox|for a (?:month|week|fortnight)|see you (?:all )?(?:in|on|next|soon)|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
+    .guard(r"\b(?:old (?:car|phone|flat|house|job|friend|laptop|sofa)|served (?:me|us) well)\b|\b(?:thread|topic|question|moderator|mod team|admin|role|handing over|still be around|regular member|charity shop|hoodie|always says|used to say|likes to say)\b|\bbe dead before (?:they|we|you|he|she|it|anyone|the)\b|\b(?:holiday|vacation|trip|break|hiatus|exams?|offline|camping|festival|wedding|moving|new job|for a while|for a few (?:days|weeks)|back (?:soon|next|on|in)|logging off|of the (?:day|night|year)|signing off for|going away|detox|for a (?:month|week|fortnight)|see you (?:all )?(?:in|on|next|soon)|phone|signal|wifi|until|chapter|season|episode|series|novel|thriller|detective|story|fiction|film|book|character|better|recovery|proud|move|blog|site|website|channel|page|newsletter|column|podcast)\b")
     .not_negatable()
     .any_time(),
     signal(
@@ -438,7 +462,7 @@ pub const RULES: &[RuleDef] = &[
     )
     .trigger(r"\b(?:giv|gave|dog|cat|pet|rehom|who gets|label|my things|my stuff|cancel|paid off)")
     .guard(r"\b(?:while i|when im away|on holiday|in hospital|declutter\w*|charity shop|spring clean|car boot|moving (?:house|out|abroad)|moving to|allerg\w*|landlord|because|new baby|outgrown|too small|upgrad\w*|ebay|vinted|selling|sold|free to collect|switch\w*|new (?:phone|provider|deal|contract))\b")
-    .veto(UPBEAT)
+    .veto(concat!(upbeat!(), "|", bereaved!()))
     .cue(),
     signal(
         "farewell.weak",
@@ -450,7 +474,7 @@ pub const RULES: &[RuleDef] = &[
     .guard(r"\b(?:this (?:week|year|weekend|month)|today|when im gone (?:for|on|to)|feeling (?:much |so |a lot )?better|doing (?:well|better|ok|okay)|recovered|recovering|saved my life|so grateful|grateful|happy|got the job|passed|new job|moving (?:house|to|on)|see you (?:around|soon|next|tomorrow|later)|back soon|until next time|for now|later|holiday|trip|taking a break|off to|goodbye to (?:my|the) (?:old|job|house|flat)|goodbye (?:to|from) (?:my|the|her|him|them|mum|dad)|(?:at|after|from|to|before) (?:the|his|her|their|a|(?:my|our) \w+s) funeral|getting me (?:here|through)|upgrad\w*|selling|free to collect|wedding|retir\w*|new chapter|leaving do|farewell (?:party|do)|after (?:dad|mum|\w+) (?:passed|died)|solicitor|grown up|forgot|reset|hacked|new phone|cover letter|application|mp|council|complaint|thank you card|christmas cards?|birthday cards?)\b")
     .not_negatable()
     .any_time()
-    .veto(UPBEAT)
+    .veto(concat!(upbeat!(), "|", bereaved!()))
     .cue(),
     // ---- crisis: third parties -------------------------------------------
     signal(
@@ -505,7 +529,7 @@ pub const RULES: &[RuleDef] = &[
     .trigger(concat!(r"\b(?:he|she|they|someone|somebody|", someone!(), ")"))
     .guard(r"\b(?:years ago|last year|died|passed away|funeral|holiday|moving|new job|wedding|birthday)\b")
     .not_negatable()
-    // Not all of `UPBEAT`: "night all" and "see you on the other side" are
+    // Not all of `upbeat!`: "night all" and "see you on the other side" are
     // what a friend's goodbye says.
     .veto(r"\b(?:doing (?:so |much |a lot |really )*(?:better|well|great)|got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|(?:just )?kidding|jk|lol|lmao|haha)\b")
     .cue()
@@ -565,7 +589,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:want|wanna|wish|need|feel like|felt like|tempt|long|urge|part of me|too |should|might as well|better|rather|dead|dying|death|easier|best|use|turn|close to|on the)")
-    .guard(r"\bdie (?:my|her|his|their|your) (?:hair|clothes|jeans|shirt)\b|\bdie (?:of|from|laughing|for)\b|\bdying (?:to|for)\b|\bwanted to die (?:when|at|after) (?:i|the|my|he|she)\b|\bto die for\b|\b(?:embarrass\w*|cringe|awkward|mortif\w*|humiliat\w*)\b|\b(?:character|game|film|movie|book|song|lyric)\b|\bend (?:it|things) (?:with|between)\b|\b(?:makes?|made|making) me (?:\w+ )?(?:want|wanna) (?:to )?(?:die|kms|kill my ?self)\b[^.!?\n]*(?:lol|lmao|haha|\x{1F602}|\x{1F480}|\x{1F644}|\x{1F62D})|\b(?:relationship|things with|marriage|engagement|contract|subscription|the call|argument|conversation)\b|\brather (?:be dead|die) than (?:go|do|sit|wear|eat|listen|watch|work|be seen|admit|miss|lose|use|drive|take|spend|pay|get)\b"),
+    .guard(r"\b(?:lol|lmao|haha|rofl)\b|\b(?:jokes?|joking|overused|memes?|tiktok|phrase|expression|saying|media studies|lesson|respond|response|dark humou?r)\b|\x{1F602}|\x{1F923}|\x{1F644}|\x{1F480}|\x{1F355}|\x{1F605}|\x{1F606}|\x{1F921}|\x{1F643}|\x{1F60F}|\bdie (?:my|her|his|their|your) (?:hair|clothes|jeans|shirt)\b|\bdie (?:of|from|laughing|for)\b|\bdying (?:to|for)\b|\bwanted to die (?:when|at|after) (?:i|the|my|he|she)\b|\bto die for\b|\b(?:embarrass\w*|cringe|awkward|mortif\w*|humiliat\w*)\b|\b(?:character|game|film|movie|book|song|lyric)\b|\bend (?:it|things) (?:with|between)\b|\b(?:makes?|made|making) me (?:\w+ )?(?:want|wanna) (?:to )?(?:die|kms|kill my ?self)\b[^.!?\n]*(?:lol|lmao|haha|\x{1F602}|\x{1F480}|\x{1F644}|\x{1F62D})|\b(?:relationship|things with|marriage|engagement|contract|subscription|the call|argument|conversation)\b|\brather (?:be dead|die) than (?:go|do|sit|wear|eat|listen|watch|work|be seen|admit|miss|lose|use|drive|take|spend|pay|get)\b"),
     signal(
         "high.suicidal",
         Level::High,
@@ -584,7 +608,7 @@ pub const RULES: &[RuleDef] = &[
     )
     .trigger(r"\b(?:suicid|sewer|kms|unalive|thoughts of)")
     .veto(r"\bfor (?:my|a|our) (?:research|essay|dissertation|assignment|study|course|project|module)\b")
-    .guard(r"\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b|\b(?:support|help|helping|supporting) (?:someone|somebody|a friend|people|others)\b|\b(?:ask|asking) (?:someone|somebody|a friend|them|people)\b|\bif (?:theyre|they are|hes|shes|someone is|someones) (?:feeling )?suicidal\b"),
+    .guard(r"\bhow to (?:talk to|help|support|approach|respond)\b|\b(?:friend|someone|somebody|person|people|partner) who\b|\byour (?:friend|partner|child|kid|son|daughter|loved one)\b|\btells? you\b|\btold you\b|\bhow (?:do|can|should) (?:you|i|we) (?:help|support)\b|\b(?:friend|partner|son|daughter|sister|brother|mum|dad|character|patients?|clients?|students?)(?:s)? (?:is|are|was|were|has been|have been|feels?) suicidal\b|\b(?:awareness|prevention|statistics|research|article|documentary|training|course|webinar|policy)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b|\b(?:support|help|helping|supporting) (?:someone|somebody|a friend|people|others)\b|\b(?:ask|asking) (?:someone|somebody|a friend|them|people)\b|\bif (?:theyre|they are|hes|shes|someone is|someones) (?:feeling )?suicidal\b"),
     signal(
         "high.thoughts",
         Level::High,
@@ -608,7 +632,7 @@ pub const RULES: &[RuleDef] = &[
             r"|\b(?:imagin\w*|pictur\w*|fantasi[sz]\w*|visuali[sz]\w*) (?:my ?self )?(?:killing|topping|unaliving|hanging|ending|jumping|overdosing|drowning|slitting|dying)\b",
             r"|\b(?:anyone else|does anyone|do you ever|you ever)\b[^.!?\n]{0,40}\b(?:want(?:s|ing)? to (?:die|kill (?:them|your)sel(?:f|ves)|end it)|(?:think|thinking|thoughts) (?:about|of) (?:suicide|killing (?:them|your)sel(?:f|ves)|dying|ending it))\b",
             r"|\b(?:going to|gonna|will) (?:end up )?(?:kill(?:ing)?|top(?:ping)?|end(?:ing)?) (?:my ?self|my life)\b[^.!?\n]{0,20}\b(?:eventually|one day|someday|some day|at some point|in the end|sooner or later)\b",
-            r"|\b(?:suicide|sewer ?slide|killing my ?self|ending it|ending my life|dying|kms)\b (?:is |has been |s )?(?:always |constantly |all |never )?(?:on my mind|in my head|all i (?:can )?think about|(?:never |not )?(?:leaving|leaves) my (?:mind|head))\b",
+            r"|\b(?:suicide|sewer ?slide|killing my ?self|ending it|ending my life|dying|kms)(?:s\b|\b) ?(?:is |has been |s )?(?:always |constantly |all |never )?(?:on my mind|in my head|all i (?:can )?think about|(?:never |not )?(?:leaving|leaves) my (?:mind|head))\b",
             r"|\b(?:thinking|think|thought) (?:that )?i (?:should|might as well) (?:just )?(?:die|kill my ?self|end it|end my life)\b",
             r"|\b(?:thinking|think|thought|thoughts) (?:to|of) (?:end it|end my life|kill my ?self|die|suicide)\b",
             r"|\b(?:im going to|im gonna|i am going to|ill|i will) (?:kill|top|end) (?:my ?self|my life|it all) if\b",
@@ -616,7 +640,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:think|thought|dream|daydream|fantasi|obsess|pictur|imagin|plan|going over|running over|research|working out|worked out|urge|only|best|end up|imagin|visuali|use|turn|death|would|could|id|i d|ending|going to|gonna|will|ill|anyone|do you|you ever|suicide|sewer|killing|dying|kms|kys|kill your|tell|told|say)")
-    .guard(r"\bif (?:i have to|i hear|i see|anyone|someone|he|she|they|you)\b|\bone more\b|\b(?:lol|lmao|haha)\b|\b(?:of (?:cancer|covid|a heart attack)|in my sleep|health anxiety|plane|flying|film|movie|book|character|essay|novel|story|research|article|documentary)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b"),
+    .guard(r"\x{1F602}|\x{1F923}|\x{1F644}|\x{1F480}|\x{1F355}|\x{1F605}|\x{1F606}|\x{1F921}|\x{1F643}|\x{1F60F}|\bif (?:i have to|i hear|i see|anyone|someone|he|she|they|you)\b|\bone more\b|\b(?:lol|lmao|haha)\b|\b(?:of (?:cancer|covid|a heart attack)|in my sleep|health anxiety|plane|flying|film|movie|book|character|essay|novel|story|research|article|documentary)\b|\b(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)\b"),
     signal(
         "high.thoughts-vague",
         Level::High,
@@ -645,7 +669,7 @@ pub const RULES: &[RuleDef] = &[
         r"\b(?:k ?m ?s|end(?:ing)? (?:it all|everything|my existence)|commit(?:ting)? (?:suicide|sewer ?slide)|leav(?:e|ing) this (?:world|earth|life)|suicide|sewer ?slide|unaliv(?:e|ing))\b",
     )
     .trigger(r"\b(?:kill|k ?m ?s|top|off|neck|unaliv|end|tak|hang|commit|do(?:ing)? my|suicide|sewer|leav)")
-    .guard(r"\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|kill my ?self laughing|\b(?:lol|lmao|haha|jk|joking|kidding)\b|career suicide|social suicide|political suicide|suicide squad|suicide (?:prevention|awareness|rates?|statistics|bombers?|doors|run|king|mission|intervention|storyline|risk|assessments?|first aid|training|course|talk|lecture|module|policy|helpline|hotline)|\b(?:learned|learnt|learning|taught|teaching|lecture|seminar) about\b|\b(?:film|movie|book|character|episode|game|song|lyrics?|article|documentary|news|research|study|training|dissertation|assembly|novel|thriller|chapter)\b|\b(?:lost|losing) (?:\w+ ){0,3}to suicide\b|\bdied by suicide\b|\b(?:he|she|they|his|her|their) (?:took|take) (?:his|her|their)|\bcommitted suicide\b|\bsuicide (?:of|note of)\b|\b(?:his|her|their|(?:brother|sister|mum|mom|dad|son|daughter|friend|uncle|aunt|cousin|partner|husband|wife|grandad|nan)s) suicide\b|\banniversary\b|\b(?:help|support|supporting|helping) (?:someone|a friend|people|others)\b|\bwhat (?:to|do you) (?:say|do)\b")
+    .guard(r"\b(?:likely|rates?|statistics|percent|per cent|men are|women are|fundraiser|walk|data|figures|leading cause|word|words|term|tiktok|slang|instead of)\b|\b(?:could|would) (?:\w+ )?kill my ?self (?:for|if|over|laughing)|kill my ?self laughing|\b(?:lol|lmao|haha|jk|joking|kidding)\b|career suicide|social suicide|political suicide|suicide squad|suicide (?:prevention|awareness|rates?|statistics|bombers?|doors|run|king|mission|intervention|storyline|risk|assessments?|first aid|training|course|talk|lecture|module|policy|helpline|hotline)|\b(?:learned|learnt|learning|taught|teaching|lecture|seminar) about\b|\b(?:film|movie|book|character|episode|game|song|lyrics?|article|documentary|news|research|study|training|dissertation|assembly|novel|thriller|chapter)\b|\b(?:lost|losing) (?:\w+ ){0,3}to suicide\b|\bdied by suicide\b|\b(?:he|she|they|his|her|their) (?:took|take) (?:his|her|their)|\bcommitted suicide\b|\bsuicide (?:of|note of)\b|\b(?:his|her|their|(?:brother|sister|mum|mom|dad|son|daughter|friend|uncle|aunt|cousin|partner|husband|wife|grandad|nan)s) suicide\b|\banniversary\b|\b(?:help|support|supporting|helping) (?:someone|a friend|people|others)\b|\bwhat (?:to|do you) (?:say|do)\b")
     .needs_support(),
     signal(
         "high.method-seeking",
@@ -657,11 +681,11 @@ pub const RULES: &[RuleDef] = &[
             r"|mg)\b[^.!?\n]{0,40}\b(?:kill|die|fatal|lethal|overdose|od|not wake up|never wake up|end it|be enough to|would (?:it )?take|it takes|does it take|to take)\b|\b(?:would|will|is|are) \d+ (?:\w+ )?(?:pills|tablets|paracetamol|painkillers|sleeping pills|co-?codamol|codeine|sertraline|insulin|lithium) (?:be )?enough\b|\b(?:lethal|fatal) (?:dose|amount)\b|\b(?:painless|quickest|easiest|best|surest|quick|easy) (?:way|method) to (?:die|kill my ?self|end (?:it|my life)|go|do it)\b|\bhow (?:long|quickly) (?:does it|would it|will it|it takes|it would take|it will take) (?:to )?(?:take to )?(?:die|bleed out)\b|\bbleed(?:ing)? out\b|\bhow to (?:kill my ?self|end my life|hang my ?self|overdose|od|tie a noose|make a noose)\b|\b(?:looking|look|looked|looks) (?:into|up|at) (?:ways|methods)(?:\s*[.!?,\n]|\s*$)|\bresearching (?:ways|methods)(?:\s*[.!?,\n]|\s*$)",
             r"|\b(?:looking up|looked up|look up|googling|googled|google|researching|researched|reading about|read up on|read about|searching for|searched for|searching|searched|watching videos (?:on|about)|looking into|looked into)\s+(?:\w+ ){0,2}?(?:suicide )?(?:methods|ways to (?:die|do it|end it|kill my ?self|end my life|go)|how to (?:die|do it|kill my ?self|end my life|hang|overdose|od)\b|how (?:many|much) (?:\w+ ){0,2}?",
             drugs!(),
-            r")",
+            r")|\bhow many (?:of (?:these|them|those|my \w+)|\w+) (?:would it|does it|will it) take\b|\b(?:know|worked out|looked up|found out|calculated) (?:exactly )?how (?:much|many) (?:id|i would|ill|i will|it would|itll|it will) (?:need|take)\b",
         ),
     )
-    .trigger(r"\b(?:would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
-    .guard(r"\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose|dissertation|essay|research project|module|course|assignment|recipe|coursework|lecture|for (?:my|a) (?:class|exam))\b"),
+    .trigger(r"\b(?:know|worked out|looked up|found out|calculated|would|will|is|are|how|lethal|fatal|way to|method|look|googl|research|read|search|watching|bleed)")
+    .guard(r"\btake to (?:fill|make|build|cover|finish|feed|reach|get|buy|pay|knit|paint|bake)\b|\b(?:jar|guess|fete|jelly ?beans?|sweets|raffle)\b|\b(?:dog|cat|pet|puppy|kitten|horse|rabbit|for a (?:headache|migraine|cold|fever)|safely|max(?:imum)? dose|safe dose|dissertation|essay|research project|module|course|assignment|recipe|coursework|lecture|for (?:my|a) (?:class|exam))\b"),
     signal(
         "high.attempt",
         Level::High,
@@ -716,11 +740,12 @@ pub const RULES: &[RuleDef] = &[
             r"|\bfresh (?:cuts|burns|wounds|scratches)\b",
             r"|\b(?:my )?(?:cutting|self[- ]?harm(?:ing)?|selfharm\w*|sh)\s+(?:has|is|s|have|keeps?|got|gotten)\b[^.!?\n]{0,40}\b(?:most (?:days|nights)|every (?:day|night)|daily|worse|more often|again|out of control)\b",
             r"|\brelaps(?:ed|e|ing)\b[^.!?\n]{0,30}\b(?:self[- ]?harm|selfharm|cutting|sh|cut|burning|hurting my ?self)\b|\b(?:self[- ]?harm|selfharm|cutting|sh|sh-ing)\b[^.!?\n]{0,20}\brelaps(?:ed|e)\b",
-            r"|\b(?:keep|kept|i keep|always) giving in\b|\bgave in to (?:the |my )?urges?\b|\burges? (?:always |still )?(?:win|won|wins)\b",
+            r"|\b(?:keep|kept|i keep|always) giving in\b|\bgave in to (?:the |my )?urges?\b|\burges? (?:to \w+(?: \w+)? )?(?:always |still )?(?:win|won|wins)\b",
         ),
     )
     .trigger(r"\b(?:cut|self|harm|hurt|burn|scratch|hit|punch|bit|bang|head ?bang|smash|sh(?:ing|d|ed|-?ing)?\b|shed|pinch|on purpose|fresh|relaps|giving in|gave in|urge)")
-    .guard(r"\b(?:(?:she|he|they|someone|somebody|toddlers?|kids?|dog|cat|puppy) (?:bit|hit|punched|scratched|burnt|burned|kicked) (?:me|my)|music|gig|metal|concert|mosh\w*|band|(?:self[- ]?harm|sh) (?:urges?|thoughts|cravings) (?:are|is|were|have been|keep))\b|\b(?:shaving|cooking|chopping|kitchen|paper|by accident|accidentally|gym|running|football|fell|falling|tripped|slipped|lifting|injury|sprain\w*|ankle|knee|hamstring|playing|laughing|oven|hob|kettle|sunburn\w*|onions?|veg|vegetables|grass|lawn|hedge|fabric|wood|costs|corners|class|carbs|sugar|cheese|cake|bread|meat|flowers|butcher|coupons?|cut(?:ting)? (?:my |the |his |her )?(?:own )?(?:hair|fringe|nails|fingernails|toenails|grass|lawn|hedge)|cut(?:ting)? (?:back|down|out|off)|hair ?cut|on (?:a|the|some) (?:glass|rock|fence|nail|wire|tin|can|knife|bike|pedal|bramble|thorn)s?)\b"),
+    .guard(r"\b(?:nearly|almost) (?:relapsed|cut|gave in|did it|hurt)\b|\burges? passed\b|\buntil the urge\b|\b(?:(?:she|he|they|someone|somebody|toddlers?|kids?|dog|cat|puppy) (?:bit|hit|punched|scratched|burnt|burned|kicked) (?:me|my)|music|gig|metal|concert|mosh\w*|band|(?:self[- ]?harm|sh) (?:urges?|thoughts|cravings) (?:are|is|were|have been|keep))\b|\b(?:shaving|cooking|chopping|kitchen|paper|by accident|accidentally|gym|running|football|fell|falling|tripped|slipped|lifting|injury|sprain\w*|ankle|knee|hamstring|playing|laughing|oven|hob|kettle|sunburn\w*|onions?|veg|vegetables|grass|lawn|hedge|fabric|wood|costs|corners|class|carbs|sugar|cheese|cake|bread|meat|flowers|butcher|coupons?|cut(?:ting)? (?:my |the |his |her )?(?:own )?(?:hair|fringe|nails|fingernails|toenails|grass|lawn|hedge)|cut(?:ting)? (?:back|down|out|off)|hair ?cut|on (?:a|the|some) (?:glass|rock|fence|nail|wire|tin|can|knife|bike|pedal|bramble|thorn)s?)\b")
+    .veto(r"\bmy (?:daughter|son|child|kid|\d+ ?(?:year old|yo)|teen\w*|stepson|stepdaughter|granddaughter|grandson)\b[\s\S]*\bhow (?:do|can|should) (?:i|we)\b|\bhow (?:do|can|should) (?:i|we)\b[\s\S]*\bmy (?:daughter|son|child|kid|\d+ ?(?:year old|yo)|teen\w*|stepson|stepdaughter)\b"),
     signal(
         "high.self-harm-urge",
         Level::High,
@@ -745,7 +770,8 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(concat!(r"\b(?:he|she|they|", someone!(), ")"))
-    .guard(r"\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|died|passed away|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair|ending (?:it|things) with)\b"),
+    .guard(r"\b(?:lol|haha|lmao|jok\w*|how (?:she|he|they) talks|just a (?:phrase|saying|figure of speech)|exams? (?:come|are|is))\b|\bwhen (?:my|our|his|her) (?:\w+ ){1,2}?(?:was|were)\b|\bhow (?:do|can|should|could) (?:i|we|you) (?:help|support)\b|\bwho (?:self[- ]?harms|is suicidal|feels suicidal|has been suicidal)\b|\bsafe (?:right )?now\b|\b(?:years ago|used to|last year|in the (?:film|book|show|series|game|novel)|character|(?:he|she|they) (?:died|passed away)|died (?:by|of|from|last|in|after|when)|who died|funeral|lost (?:him|her|them)|anniversary|scars|healed|recovered|in recovery|doing (?:much )?better|cut(?:ting)? (?:down|back|out|off)|cutting (?:his|her|their) hair|ending (?:it|things) with)\b")
+    .veto(r"\b(?:shes|hes|theyre|she is|he is|they are) (?:now )?(?:doing (?:well|ok|okay|better|great)|in recovery|recovered)\b"),
     // ---- generalised: wishes, thoughts, acts, farewells -------------------
     signal(
         "high.death-wish",
@@ -769,7 +795,7 @@ pub const RULES: &[RuleDef] = &[
         ),
     )
     .trigger(r"\b(?:worth|do something|see my|want(?:ed)? to (?:just )?(?:jump|throw|step|walk|lie|drive|crash)|(?:dont|do not) (?:really )?want to|want(?:ed)? (?:it all|everything|my life|all of it|this life|to (?:just )?stop)|wish|pray|hop(?:e|ing)|beg|give anything|better off if|think (?:ill|i will|i can|im going to)|if i|part of me|(?:actually|really|genuinely|properly) want)")
-    .guard(r"\b(?:(?:she|he|they|my \w+|mum|dad|ex) (?:\w+ )?(?:wish|wishes|wished|prays?|prayed|hopes?|hoped)|peacefully|old age|pizza|cake|hair|tattoo|text (?:him|her|them)|swim\w*|bungee|skydiv\w*|paddl\w*|dive|diving|pool|lol|lmao|haha|jk|joking|kidding|job|school|uni|office|party|meeting|class|house|town|city|country|relationship|marriage|film|movie|book|character|song|lyrics?|(?:die|died|dying) (?:of|from) (?:embarrassment|laughing|shame|boredom)|(?:ended|ending|end) (?:it|things) with|flu|covid|shift|deadline|die a (?:little|bit))\b|\b(?:dont|do not) want to live (?:like|with|in|there|here|at|near)\b"),
+    .guard(r"\bfor a (?:bit|while|minute|moment|second|day|few|little)\b|\bpause\b|\bnot like that\b|\ba break\b|\b(?:id|i would|ill|i will|i) never (?:do|act on) (?:anything|it)\b|\b(?:dont|do not) (?:really )?want to die\b|\b(?:(?:she|he|they|my \w+|mum|dad|ex) (?:\w+ )?(?:wish|wishes|wished|prays?|prayed|hopes?|hoped)|peacefully|old age|pizza|cake|hair|tattoo|text (?:him|her|them)|swim\w*|bungee|skydiv\w*|paddl\w*|dive|diving|pool|lol|lmao|haha|jk|joking|kidding|job|school|uni|office|party|meeting|class|house|town|city|country|relationship|marriage|film|movie|book|character|song|lyrics?|(?:die|died|dying) (?:of|from) (?:embarrassment|laughing|shame|boredom)|(?:ended|ending|end) (?:it|things) with|flu|covid|shift|deadline|die a (?:little|bit))\b|\b(?:dont|do not) want to live (?:like|with|in|there|here|at|near)\b"),
     signal(
         "high.thoughts-broad",
         Level::High,
@@ -873,7 +899,7 @@ pub const RULES: &[RuleDef] = &[
         r"\b(?:left|leaving|written|wrote|writing|write|finished|done) (?:my |the |some )?(?:goodbye |farewell |suicide |last )?(?:letters?|notes?) (?:for|to) (?:everyone|every one|all of (?:you|them)|my|each|the kids|them all)\b|\b(?:ive |i have |i )?(?:written|wrote|left|writing|leaving) (?:\w+ )?(?:goodbye|farewell|suicide) (?:letters?|notes?|messages?|videos?)\b|\b(?:logging|signing|log|sign) (?:off|out) for the (?:last|final) time\b|\bits been (?:a|an) (?:privilege|pleasure|honour|honor) (?:to know|knowing)\b|\b(?:worry about|deal with|look after|put up with|hear from) me (?:after tonight|after today|after this weekend)\b|\b(?:ive|i have|i) (?:said|done|made) (?:all )?my goodbyes\b|\btell (?:my |them |her |him )?(?:\w+ )?(?:that )?im sorry and (?:that )?i love\b",
     )
     .trigger(r"\b(?:letter|note|messages|videos|for the last|for the final|privilege|pleasure|honou?r|me after|goodbyes|tell)")
-    .guard(r"\b(?:hospice|hospital|dying|vet|put down|to (?:him|her|them|my \w+) before|therap\w*|counsell\w*|exercise|prompt|old self|younger self|future self|eating disorder|my ed|grief|who died|passed away|funeral|story|film|character|book|class|assignment|homework|job|work|colleagues|team|retir\w*|leaving do|new job|moving|school|uni|wedding|thank you (?:notes?|letters?|cards?)|cover letters?|sick notes?|fit notes?)\b"),
+    .guard(r"\b(?:birthdays?|to open|grandchildren|grandkids|time capsule|memory box|ago|anniversary)\b|\b(?:hospice|hospital|dying|vet|put down|to (?:him|her|them|my \w+) before|therap\w*|counsell\w*|exercise|prompt|old self|younger self|future self|eating disorder|my ed|grief|who died|passed away|funeral|story|film|character|book|class|assignment|homework|job|work|colleagues|team|retir\w*|leaving do|new job|moving|school|uni|wedding|thank you (?:notes?|letters?|cards?)|cover letters?|sick notes?|fit notes?)\b"),
     signal(
         "farewell.cue",
         Level::Crisis,
@@ -881,7 +907,8 @@ pub const RULES: &[RuleDef] = &[
         r"\b(?:made|wrote|written|writing|sorted|updated|signed) (?:a |my )(?:will|pension nomination)\b|\b(?:letters|notes) (?:are )?(?:done|written|finished|sorted)\b|\b(?:left|written|wrote) (?:a |some )(?:notes?|letters?) for (?:my|everyone|the kids|them)\b|\b(?:im|i am|i will|ill|i) (?:not|wont|will not) (?:be )?(?:coming back|be back)\b|\bi wont be back\b|\b(?:when im|once im|after im) (?:not here|not around|gone) ?(?:any ?more)?\b|\blook after (?:\w+ ){1,3}?for me\b|\b(?:dont|do not) blame (?:your ?self|your ?selves|anyone)\b|\b(?:i )?love (?:you all|you guys|you so much|all of you)\b|(?:(?m:^)\s*|[.!?]\s+)time to go(?:\s*[.!,\n]|\s*$)|\bdeserve (?:a )?better (?:dad|mum|mom|mother|father|parent|partner|friend|son|daughter|wife|husband|brother|sister) than me\b|\b(?:wont|will not|not going to) (?:be )?need(?:ing)? (?:them|it|these|this|my \w+)(?: any ?more| where im going)?\b|\b(?:posted|left|gave|giving) (?:the |my )?(?:house |door |flat |car )?keys (?:through|to|with)\b|\b(?:gave|given|told) (?:my |her |him |them )?(?:phone |bank )?(?:pin|passwords?|passcode)\b|\btold (?:her|him|them|my \w+) where (?:the |my )?\w+(?: \w+)? (?:is|are) kept\b|\b(?:gave|given) (?:away )?my (?:\w+ )?(?:guitar|xbox|ps\d|playstation|laptop|bike|things|stuff|books|clothes|jewellery|records|games) (?:and (?:my )?\w+ )?(?:to|away)\b|\b(?:im|i am) (?:so |finally |just )?ready(?: now)?(?:\s*[.!\n]|\s*$)|\b(?:its|it is) (?:tonight|today|now)(?:\s*[.!\n]|\s*$)|\b(?:set|picked|chose|chosen) a date\b|\beverything i need(?:s| is)? (?:is )?(?:in|ready|here|sorted)\b|\bwhere (?:nobody|no ?one) (?:will|can|would) find me\b|\b(?:he|she|they) (?:doesnt|dont|does not|do not) know(?:\s*[.!\n]|\s*$)|\b(?:be kind to|look after) (?:each other|one another)\b|\b(?:written|wrote) (?:letters? |notes? )?to (?:everyone|all of them|my (?:\w+ )?\w+)(?: and (?:my )?(?:\w+ )?\w+)?\b|\b(?:put|got|sorted|have) (?:everything|my affairs|all my affairs|my things) in order\b|\b(?:wont|will not|never|not) (?:have to|need to|needs to) (?:deal with|worry about|put up with|look after|see) me (?:any ?more|again)\b|\bdelet(?:ed|ing) (?:all )?(?:of )?my (?:accounts|socials|social media|profiles|photos)\b",
     )
     .trigger(r"\b(?:made (?:a|my)|wrote|written|writing|left (?:a|some)|sorted (?:a|my)|updated|signed|letters|notes|coming back|be back|when im|once im|after im|look after|blame|love (?:you|all)|time to go|deserve|everything i need|need(?:ing)? (?:them|it|these|this|my)|keys|pin|password|passcode|kept|gave|given|(?:im|i am) (?:so |finally |just )?ready|its (?:tonight|today|now)|it is (?:tonight|today|now)|a date|where (?:nobody|no ?one)|(?:doesnt|dont|does not|do not) know|be kind|in order|deal with|worry about|put up with|look after|see me|delet)")
-    .guard(r"\b(?:holiday|trip|vacation|abroad|moving|move|new (?:job|flat|house|phone|place)|work|shift|office|uni|school|exams?|lol|haha|weekend away|old|spare|charger|remote|festival|wedding|hospital|appointment|party|later|soon|next week|tomorrow morning|after the|landlord|solicitor|estate agent|mortgage|baby|pregnan\w*|birthday present|christmas|outgrown|upgrad\w*|selling|sold|for the (?:week|weekend))\b")
+    .veto(bereaved!())
+    .guard(r"\b(?:holiday|trip|vacation|abroad|moving|move|new (?:job|flat|house|phone|place)|work|shift|office|uni|school|exams?|lol|haha|weekend away|old|spare|charger|remote|festival|wedding|hospital|appointment|party|later|soon|next week|tomorrow morning|after the (?:party|match|game|exam|holiday|wedding|weekend|op|operation|baby|funeral)|landlord|solicitor|estate agent|mortgage|baby|pregnan\w*|birthday present|christmas|outgrown|upgrad\w*|selling|sold|for the (?:week|weekend))\b")
     .not_negatable()
     .any_time()
     .veto(r"\b(?:doing (?:so |much |a lot |really )*(?:better|well|great)|feeling (?:so |much |a lot )*(?:better|good|great)|got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|for a (?:while|bit|few)|holiday|so proud|so grateful|cant wait|excited|good ?night|sleep well|(?:just )?kidding|jk|lmao|haha)\b")
@@ -895,6 +922,184 @@ pub const RULES: &[RuleDef] = &[
     .trigger(r"\bgarage")
     .guard(r"\b(?:warm(?:ing)? (?:it |the car )?up|mechanic|fix\w*|repair\w*|door (?:is |was )?open|opened the door|ventilat\w*|lol|haha|film|episode)\b")
     .not_negatable(),
+    // ---- broader phrasings (2026-11-23.3) --------------------------------
+    // Written from the kinds of posts cross-validation missed: euphemisms,
+    // settling affairs, signs of a decision, symptoms after an overdose,
+    // other people's words, self-harm with everyday objects.
+    signal(
+        "crisis.euphemism",
+        Level::Crisis,
+        "a euphemism for ending their life ('goodnight for good', 'clock out for good', 'not be here by morning')",
+        r"\b(?:sleep|go to sleep|going to sleep|goodnight|good night|night night|clock(?:ing)? out|check(?:ing|ed)? out|bow(?:ing)? out|tap(?:ping)? out|switch(?:ing)? (?:my ?self )?off) (?:for good|permanently|for the (?:last|final) time)\b|\bcheck(?:ing)? out early\b|\b(?:final|last) (?:exit|goodnight|good night|log ?(?:off|out)|sign ?off|bow|curtain)\b|\b(?:sign(?:ing)?|log(?:ging)?) off from (?:\w+ ){0,4}?(?:everything|life|the world)\b|\b(?:not|never|no longer) (?:be )?(?:here|around|alive|breathing) (?:by|come|in the|after) (?:morning|tomorrow|the morning|midnight|sunrise|dawn|the weekend)\b|\b(?:wont|will not|no|not|never) be hearing from me (?:again|any ?more)\b|\bmake (?:it|this|the pain|everything) (?:all )?(?:stop|end|go away) (?:for good|permanently|forever)\b|\b(?:ill|i will) (?:finally )?be at peace (?:tomorrow|tonight|soon|by)\b",
+    )
+    .trigger(r"\b(?:for good|permanently|forever|for the (?:last|final) time|final|last|off from|(?:here|around|alive|breathing) (?:by|come|in the|after)|hearing from me|out early|at peace)")
+    .guard(r"\b(?:social media|socials|app|site|twitter|instagram|facebook|tiktok|toxic|detox|break|motorway|junction|roundabout|exam|match|game|season|shift|job|work|office|hotel|holiday|film|movie|book|episode|series|show|tour|gig|concert|lol|haha)\b")
+    .not_negatable(),
+    signal(
+        "crisis.last-things",
+        Level::Crisis,
+        "a last sunset, meal or cigarette",
+        r"\bmy (?:very )?last (?:sunset|sunrise|meal|supper|cigarette|fag|cuppa|cup of tea|walk|swim|song|drink|pint)\b",
+    )
+    .trigger(r"\blast (?:sunset|sunrise|meal|supper|cigarette|fag|cuppa|cup of tea|walk|swim|song|drink|pint)")
+    .guard(r"\b(?:ago|was|proud|since|days?|weeks?|months?|years?)\b|\b(?:holiday|trip|flying|fly|flight|before (?:i|we) (?:fly|go|leave|head)|of the (?:holiday|trip|summer|year|week|day|season)|in (?:greece|spain|italy|france|portugal|cornwall|the lakes)|before (?:uni|work|the move|moving|surgery|my op|the op)|ever as a|as a (?:student|single|smoker)|quit\w*|giving up|lent|diet|new year|lol|haha)\b"),
+    signal(
+        "crisis.join-the-dead",
+        Level::Crisis,
+        "wants to join someone who has died",
+        r"\b(?:going to|gonna|want to|wanna|ready to|time to|about to|longing to|need to|i (?:will|can|could) (?:finally |soon )?|ill (?:finally |soon )?)\s*(?:go and |finally |just )?(?:join|be with|see) (?:my )?(?:late )?(?:mum|mom|mam|mother|dad|father|nan|nana|nanna|gran|granny|grandad|grandma|grandpa|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie|him|her|them) (?:again|soon|tonight|at last|up there|in heaven|on the other side)\b",
+    )
+    .trigger(r"\b(?:join|be with|see) (?:my )?(?:late )?(?:mum|mom|mam|mother|dad|father|nan|nana|nanna|gran|granny|grandad|grandma|grandpa|brother|sister|son|daughter|baby|husband|wife|partner|boyfriend|girlfriend|friend|bestie|him|her|them)")
+    .guard(r"\b(?:for (?:dinner|lunch|tea|breakfast|a|the|christmas|easter)|at the|in the (?:pub|cafe|park|garden)|on holiday|abroad|trip|weekend away|wedding|birthday|party|pub|cafe|restaurant|flight|visit\w*|home|australia|spain|canada|america)\b")
+    .cue()
+    .support(r"\b(?:died|passed|gone|lost|heaven|grave|miss (?:him|her|them)|since (?:he|she|they)|funeral|death|dead)\b"),
+    signal(
+        "farewell.settling",
+        Level::Crisis,
+        "settling affairs: phone wiped, keys left, pets handed over, things labelled, subscriptions cancelled",
+        concat!(
+            r"\b(?:wiped|wiping|factory reset|reset) (?:my |the )?(?:phone|laptop|computer|pc)\b|\b(?:cleared|clearing|deleted|deleting|wiped) (?:my |the )?(?:search|browser|browsing|internet) history\b",
+            r"|\b(?:left|leaving|posted|put|hung) (?:the |my )?(?:spare |car |house |front door |back door |flat )?keys? (?:on|under|with|for|through|in|back)\b|\b(?:spare )?keys? (?:is|are|s) (?:on|under|with|in) (?:the|my)\b",
+            r"|\beverything(?:s| is) (?:labelled|labeled|tidy|paid|in order|in place)\b|\b(?:bills|rent|debts?) (?:are |is |s )?(?:all )?(?:paid|sorted|on direct debit|covered)\b",
+            r"|\b(?:passcode|pin|password)s?\b[^.!?\n]{0,30}\b(?:for (?:my|the)|on a|written|left|under|in the)\b",
+            r"|\b(?:changed|changing|updated|made|signed|sorted) (?:my|a) will\b|\bwill (?:is )?(?:signed|done|sorted|written)\b",
+            r"|\bcancel(?:led|ed|ling)? (?:my |the |all my |all the )?(?:\w+ )?(?:subscriptions?|direct debits?|contract|delivery|deliveries|membership|standing orders?)\b",
+            r"|\b(?:donated|gave|given|giving) (?:away )?(?:all )?(?:of )?my (?:\w+ ){0,2}?(?:clothes|things|stuff|books|guitar|games|xbox|ps\d|console|laptop|pc|bike|coat|jacket|trainers|records|jewellery|ring|watch|plants|camera|hoodie|savings)\b",
+            r"|\b(?:dropped|dropping|drop|left|leaving|taken|took|take|gave|given|giving|rehomed|rehoming) (?:off )?(?:the |my |our )?(?:dog|cat|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten) (?:off )?(?:at|with|to|round)\b|\brehom(?:ed|ing) (?:the |my |our )?\w+\b",
+            r"|\b(?:told|telling|said to|said|saying) (?:them|everyone|him|her|my \w+|people|work|i|that)?\b[^.!?\n]{0,15}\b(?:im|i am|i was|id be) (?:going|moving) (?:away|abroad)\b|\b(?:im|i am) not (?:really )?(?:moving|going) (?:abroad|away)\b",
+            r"|\b(?:tie|tying|tied) up (?:the |all the |any |my )?loose ends\b|\bnothing (?:left )?to tie up\b",
+            r"|\b(?:asked|told) (?:next door|(?:my |the )?(?:neighbour|neighbor|friend|sister|brother|mum|mom|mam|dad|nan|mate)) to (?:keep|have|take|look after|feed) (?:the|my) (?:cat|dog|rabbits?|hamster|pets?|budgie|tortoise|puppy|kitten|plants|fish)\b|\b(?:its|it is|its going to be|it will be) for good\b|\bno point (?:in )?(?:renewing|booking|buying|planning|paying|making|saving|starting|sorting|fixing|getting)\b",
+            r"|\bfor (?:whoever|whoever comes|when they|the person who) (?:finds|comes|find)\b|\bto (?:whoever|whomever|anyone who|the person who) (?:reads|finds|sees) this\b",
+            r"|\b(?:the )?last (?:thing|things|job|jobs) (?:to do )?(?:is|are|left|before)\b|\bpost(?:ed|ing)? (?:the|my) letters\b",
+            r"|\b(?:giving|gave|given|give|dropping|dropped|leaving|left|taking|took) (?:off )?(?:the|my|our) (?:\w+ ){1,2}?(?:to|with) (?:my |the )?(?:neighbou?r|next door|sister|brother|mum|mom|mam|dad|parents|nan|gran|friend|mate|cousin|aunt|uncle)\b",
+            r"|\bbought (?:the )?(?:last|final) (?:thing|bits?|things|bit) (?:i )?need(?:ed)?\b|\b(?:its|it is|everything(?:s| is)|theyre|they are|all) (?:all )?(?:lined up|laid out|counted out)\b|\bfinally (?:got |have )?enough\b|\b(?:theres|there is) (?:finally |more than )?enough\b",
+        ),
+    )
+    .trigger(r"\b(?:wip|reset|history|key|everything|bills|rent|debt|passcode|pin|password|(?:changed|changing|updated|made|signed|sorted) (?:my|a) will|will (?:is )?(?:signed|done|sorted|written)|cancel|donat|gave|given|giving|give|dog|cat|rabbit|hamster|pet|budgie|tortoise|pupp|kitten|rehom|away|abroad|tie|tying|tied|whoever|whomever|anyone who|person who|when they|last|letters|asked|told|for good|no point|bought|lined up|laid out|counted out|enough|(?:to|with) (?:my |the )?(?:neighbo|next door|sister|brother|mum|mom|mam|dad|parents|nan|gran|friend|mate|cousin|aunt|uncle))")
+    .guard(r"\b(?:locked out|lost (?:my|the)|holiday|trip|away for (?:the|a|two|three|\d+) (?:weekend|week|weeks|night|nights|few days|fortnight|month|days)|vet|kennels?|cattery|sitter|while (?:im|i am|we)|for the (?:week|weekend|night|day)|work (?:trip|do|party|conference|laptop|phone)|baby|pregnan\w*|grown up|safe ?keeping|to keep (?:me|my ?self) safe|so (?:i dont|i cant|i wont)|safety plan|new (?:phone|job|flat|house|laptop|will written since)|upgrad\w*|selling|sold|moving (?:house|flat|in|out)|declutter\w*|spring clean|landlord|airbnb|hotel|spare room|flu|ill|poorly|covid|rescheduled?|budget|saving money|cost of living|price|dementia)\b")
+    .not_negatable()
+    .any_time()
+    .veto(concat!(bereaved!(), "|", r"\b(?:got the job|new (?:job|chapter|flat|house|start)|happy (?:new year|christmas|holidays|birthday)|see you (?:all )?(?:soon|tomorrow|later|next|in|on)|back (?:soon|next|in a)|holiday|wedding|so proud|cant wait|excited|lol|haha)\b"))
+    .cue(),
+    signal(
+        "crisis.decided",
+        Level::Crisis,
+        "a decision made and a time set ('the decision's made', 'train times checked', 'tonight at 2')",
+        r"\b(?:the )?(?:decision|choice)(?:s| is| has been)? (?:been )?made\b|\bstill decided\b|\bnow or never\b|\b(?:worked|figured|sorted|planned) out (?:how|when|where) (?:im|i am|i will|ill|to) (?:going to )?(?:do it|go)\b|\bhow (?:im|i am) going to do it\b|\b(?:the )?date(?:s| is)? (?:set|circled|chosen|picked|fixed)\b|\b(?:train|bus|tide) times? (?:checked|looked up)\b|\b(?:tonight|tomorrow) at \d|\b(?:its|it is) (?:tonight|tomorrow|today) either way\b|\b(?:\d+|\w+) (?:years?|yrs) (?:on this (?:earth|planet) |of (?:this|living|life|being alive|it) |alive )?(?:is|was|has been|s been) (?:long )?enough\b|\bthis is where i (?:say|get off|stop|leave)\b|\b(?:a|another|my|the) way out (?:sorted|planned|ready|arranged)\b",
+    )
+    .trigger(r"\b(?:decision|choice|decided|now or never|(?:worked|figured|sorted|planned) out|how (?:im|i am) going|date|times? (?:checked|looked)|(?:tonight|tomorrow) at \d|either way|enough|this is where|way out)")
+    .guard(r"\b(?:packed|bags|off to|journey|travel\w*|visit\w*|flights?|train to|coach)\b|\b(?:exams?|party|wedding|holiday|job|interview|flight|trip|gig|concert|match|date night|booked|table|restaurant|dinner|cinema|quit|resign\w*|notice|leaving (?:work|the job)|move|moving|house|flat|course|degree|uni|college|divorce|break ?up|relationship|marathon|race|diet|surgery|operation|baby|lol|haha)\b")
+    .not_negatable()
+    .cue()
+    .support(concat!(plan_time!(), r"|\b(?:tonight|right now|now)\b|\band (?:when|where)\b")),
+    signal(
+        "crisis.hurt-question",
+        Level::Crisis,
+        "asks whether dying hurts, or about 'the jumping part'",
+        r"\b(?:does|will|would|do you think) (?:it|drowning|jumping|hanging|dying|the fall|falling|an overdose|bleeding out|the impact) (?:hurts?|be painful|take long)\b|\bif (?:it|dying|drowning|jumping) hurts\b|\bdoes it hurt to (?:drown|die|jump|hang|bleed)\b|\bthe (?:jumping|drowning|hanging|falling|landing|impact) part\b",
+    )
+    .trigger(r"\b(?:hurt|painful|take long|(?:jumping|drowning|hanging|falling|landing|impact) part)")
+    .guard(r"\b(?:tattoo|piercing|injection|jab|vaccine|smear|waxing|blood test|filling|dentist|labou?r|birth|surgery|operation|ear|nose|belly button|ink|laser|coil|iud|tooth|stitches|cannula|skydiv\w*|bungee|parachute|dive|diving|pool|swim\w*|ski\w*|zip ?wire|kids?|toddler|dog|cat)\b")
+    .cue(),
+    signal(
+        "crisis.act-symptoms",
+        Level::Crisis,
+        "describes how they feel after taking pills, drink or poison, or losing blood",
+        r"\b(?:starting to |beginning to |i |im |i am |and )(?:feel(?:ing)? )?(?:really |very |so |proper )?(?:strange|weird|woozy|drowsy|dizzy|faint|floaty|spaced out)\b|\b(?:cant|cannot|can not) (?:feel my (?:hands|legs|feet|face|fingers)|keep my eyes open|stay awake|breathe properly|see properly|stand up)\b|\broom(?:s| is) spinning\b|\b(?:havent|have not) got long\b|\bvision (?:is )?(?:going|blurry|blurred|fading)\b|\bheart (?:is )?(?:racing|pounding|slowing|doing something weird)\b|\bthrowing up (?:blood|everywhere)\b|\b(?:i )?(?:think )?i (?:went|gone|have gone|ve gone) too far\b|\b(?:floor|sink|bath|towel|sheets?)(?: is| are|s)? (?:really |so |all )?(?:red|covered in blood|soaked)\b",
+    )
+    .trigger(r"\b(?:strange|weird|woozy|drowsy|dizzy|faint|floaty|spaced|feel my|keep my eyes|stay awake|breathe|see properly|stand up|spinning|got long|vision|heart|throwing up|too far|red|blood|soaked)")
+    .guard(r"\b(?:hangover|hungover|pregnan\w*|flu|covid|migraine|vertigo|ear infection|roller ?coaster|ride|spin class|gym|workout|run|marathon|boat|sea ?sick|travel|flight|jet ?lag|period|anaemi\w*|low blood sugar|hypo|blood (?:test|donation|pressure)|gave blood|donat\w*|painting|paint|wine (?:stain|spill)|red wine|beetroot|tomato|ketchup|hair dye|lol|haha)\b")
+    .only_with(concat!(r"\b(?:", drugs!(), r"|vodka|wine|whisky|whiskey|gin|booze|alcohol|drink|drank|drunk|cans|bleach|poison|antifreeze|took|taken|swallowed|downed|necked|overdose|od|blood|bleeding|cut|cuts|cutting|razor|blade|knife)\b")),
+    signal(
+        "high.third-party-words",
+        Level::High,
+        "someone else says they would be better off dead or sees no point in going on",
+        concat!(
+            r"\b(?:said|says|saying|told me|tells me|texted|messaged|keeps saying|kept saying|keeps telling me|kept telling me|goes on about|went on about|mentioned)\b[^.!?\n]{0,25}?\b(?:(?:hed|shed|theyd|he would|she would|they would|id|i would) (?:be )?(?:better off dead|rather be dead|rather die|be better off gone)",
+            r"|(?:he|she|they) (?:doesnt|dont|does not|do not|cant|cannot) see (?:the |any )?point (?:in|of) (?:carrying on|going on|living|life|anything|being here|it all)",
+            r"|(?:hes|shes|theyre|he is|she is|they are) (?:done|finished) with (?:life|living|it all)",
+            r"|(?:he|she|they) (?:wants?|wanted) to (?:go to sleep and not wake up|not wake up|disappear for good|end it(?: all)?|be with (?:mum|dad|\w+) again|join (?:mum|dad|\w+)))",
+            r"|\b(?:threatening|threatened|says (?:he|she|they)(?:ll| will| is going to)|going to) set (?:him|her|them)sel(?:f|ves) (?:on fire|alight)\b",
+            r"|\bholding (?:a|the) (?:knife|blade|razor|gun|pistol) (?:to|against|at) (?:his|her|their|my) (?:wrists?|throat|neck|head|chest|arm)\b",
+        ),
+    )
+    .trigger(r"\b(?:better off|rather (?:be dead|die)|see (?:the |any )?point|(?:done|finished) with (?:life|living|it all)|wants? to (?:go to sleep|not wake|disappear|end it|be with|join)|wanted to (?:go to sleep|not wake|disappear|end it|be with|join)|set (?:him|her|them)sel|holding (?:a|the))")
+    .guard(r"\b(?:years ago|last year|used to|in the (?:film|book|show|game)|character|lol|haha|jok\w*|phrase|expression|figure of speech|dramatic|football|match|score|traffic|queue|homework|exam|dentist|about (?:the|his|her|their) (?:job|team|car|phone))\b"),
+    signal(
+        "high.thoughts-more",
+        Level::High,
+        "thinks of ways out, of being gone, of driving into something, or looks at heights differently",
+        concat!(
+            r"\b(?:think|thinking|thought|thoughts)\b[^.!?\n]{0,15}\b(?:about|of) (?:ways|a way|the way|an easy way) out\b",
+            r"|\b(?:looking for|want|need|find|found|thinking about|considering) (?:a |the )?(?:way out|exit|escape)\b[^.!?\n]{0,3}[.!?,]?\s*(?:a )?permanent (?:one|way out|exit|escape|solution)\b",
+            r"|\ba permanent (?:way out|exit|escape|solution to (?:everything|it all|my pain|the pain|this|me))\b|\bpermanent(?:ly)? (?:end|stop) (?:it all|everything|the pain|my pain|my life)\b",
+            r"|\b(?:fixat\w*|obsess\w*|dwell\w*|dwelt|think\w*|thought|dream\w*|fantasi[sz]\w*) (?:on|about|of) (?:the (?:idea|thought) of )?(?:being gone|not existing|not being here|being dead|my (?:own )?death|my funeral)\b",
+            r"|\blooking at (?:tall |high )?(?:buildings|bridges|trains|cliffs|the tracks|rivers?|car parks|the rope|ropes|pills|knives|my pills) (?:differently|in a different way|a different way)\b",
+            r"|\b(?:thought|idea|urge|image|picture|temptation)s? (?:of|to) (?:just )?(?:swerv|steer|driv|crash|step|jump|walk|throw)\w* (?:my ?self |my car |the car )?(?:into|off|in front of|under|onto)\b",
+            r"|\b(?:suicidal|suicide) (?:thoughts )?every (?:hour|minute|day|night|morning)\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:so |very |really )?suicidal (?:and|but|most|all|at|since|for|every|on and off)\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:been |keep |still |always )?(?:thinking|thought) (?:about|of) (?:ending it|ending it all|ending my life|killing my ?self|suicide|not being here|taking my (?:own )?life)\b",
+        ),
+    )
+    .trigger(r"\b(?:way out|ways out|permanent|being gone|not existing|not being here|being dead|death|my funeral|differently|different way|(?:of|to) (?:just )?(?:swerv|steer|driv|crash|step|jump|walk|throw)|suicid|ending it|ending my life|killing my|taking my)")
+    .guard(r"\b(?:of (?:my|the|this) (?:contract|job|lease|tenancy|marriage|relationship|debt|mortgage|situation|course)|out of (?:my|the|this)|escape room|fire exit|his|her|their|dog|cat|film|movie|book|game|character|lol|haha|job|career|exam|marker|hair|tattoo|make ?up|ink|cancer|covid|health anxiety)\b"),
+    signal(
+        "high.act-on-wish",
+        Level::High,
+        "means to act on a wish not to exist ('I should make that happen')",
+        r"\b(?:i (?:should|could|might|want to|need to|am going to|will)|im going to|im gonna|gonna|ill) (?:just )?(?:make (?:that|it) happen|go(?:\s*[.!?,\n]|\s*$)|act on it|act on them|do something about it|go through with it)|\b(?:im |i am )?(?:making|make|going to make|gonna make) sure of it\b|\b(?:tonight|today|tomorrow|this weekend) i stop\b|\b(?:planning|going|about|gonna) to find out (?:tonight|today|tomorrow|this weekend)\b",
+    )
+    .trigger(r"\b(?:happen|(?:should|could|might|want to|need to|going to|gonna|will|ill) (?:just )?go\b|act on|do something about it|go through with it|sure of it|i stop|find out)")
+    .guard(r"\b(?:job|work|uni|course|trip|holiday|party|gym|doctor|gp|therapy|appointment|dream|goal|business|plan for|lol|haha)\b")
+    .cue(),
+    signal(
+        "high.self-harm-objects",
+        Level::High,
+        "self-harm with everyday objects, or to feel something",
+        concat!(
+            r"\b(?:went|gone|going|go) at my (?:own )?",
+            body!(),
+            r"|\b(?:self[- ]?harm\w*|sh(?:ing|ed|d)?|cutting|cut|scratch\w*|burn\w*) (?:my ?self |my \w+ )?with (?:a|the|my) (?:compass|razor|blade|sharpener|scissors|glass|lighter|pin|needle|knife|pencil sharpener)\b",
+            r"|\bold habits?\b[^.!?\n]{0,30}\b(?:compass|razor|blade|sharpener|scissors|lighter|knife)\b",
+            r"|\bscratch\w* (?:my|ma) (?:\w+ )?(?:arms?|skin|legs?|wrists?) (?:to|tae|into) (?:bits|shreds|pieces)\b",
+            r"|\b(?:cut|cutting|burn\w*|starv\w*|hit\w*|punch\w*|scratch\w*|hurt\w*|harm\w*)\b[^.!?\n]{0,40}\b(?:just |only )?to (?:feel something|feel anything|feel real|punish my ?self)\b",
+            r"|(?:(?m:^)\s*|[.!?,;]\s*|\b(?:and|i|ive|just|then)\s+)cut (?:my ?self |my \w+ )?(?:again|twice|(?:three|four|five|a few|\d+) times|last night|this (?:week|morning)|tonight|today|yesterday|earlier|for the first time (?:in|since))\b",
+            r"|\b(?:stopped|stopping|quit|skipping|not taking) (?:taking |injecting )?my insulin\b",
+            r"|\b(?:started|starting|relapsed|went back|gone back|back) (?:again )?(?:with|to) (?:a|the|my) (?:razor|blade|compass|sharpener|lighter|scissors|knife)\b",
+            r"|(?:(?m:^)\s*|[.!?]\s+)(?:shd|sh-?ing|s h d)\b|\b(?:cutting|self[- ]?harm(?:ing)?|selfharm\w*|sh)(?:s| is| has| has been|s been) (?:back|come back|returned|started again)\b|\b(?:\d+|two|three|four|five|six|a few|some) (?:lines|cuts)\b[^.!?\n]{0,20}\b(?:not (?:too )?deep|deep|tonight|last night|today|on my)\b",
+        ),
+    )
+    .trigger(r"\b(?:at my|compass|razor|blade|sharpener|scissors|glass|lighter|pin|needle|knife|old habit|bits|shreds|pieces|feel something|feel anything|feel real|punish my|cut|insulin|shd|sh-?ing|s h d|(?:self[- ]?harm|selfharm|sh)(?:s| is| has)|lines)")
+    .guard(r"\b(?:hair|fringe|nails|grass|lawn|hedge|fabric|paper|wood|onions?|veg\w*|cooking|kitchen|shav\w*|by accident|accidentally|diet|gym|workout|sugar|carbs|costs|corners|coupons?|cut(?:ting)? class|doctor|gp|nurse|consultant|told|advised|switch\w*|pump|hypo\w*|sugars? (?:is|are|was|were) low|forgot|lol|haha|(?:she|he|they|cat|dog|toddler) (?:scratched|bit|cut))\b"),
+    signal(
+        "farewell.more",
+        Level::Crisis,
+        "may be a goodbye ('this'll be my last post', 'mind yourselves', 'not going home tonight')",
+        r"\bthis(?:ll| will| is going to) be (?:my|the) (?:last|final) (?:post|message|time)\b|\bmind (?:yourselves|yourself|each other)\b|\b(?:not|never) (?:going|walking|coming|getting) (?:back )?(?:home|back|up)(?: \w+){0,2} (?:tonight|this time|again|ever)\b|\b(?:rather than|instead of) (?:just )?(?:vanishing|disappearing)\b|\b(?:the )?only reason (?:i was|i stayed|i kept going|im still|i am still|i was still)(?: \w+)?\b|\bits been (?:a good run|fun|real|emotional)(?:\s*[.!,\n]|\s*$)|\b(?:said|saying|say|wrote|written|writing|posted|posting|sent|done|made) (?:all )?my goodbyes\b|\b(?:turned|switched|turning|switching) (?:my )?phone off\b|\b(?:my )?phone(?:s| is)? (?:going|gonna be|will be) off\b|\bnotes?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed)\b|\bletters?\b[^.!?\n]{0,25}\b(?:are|is|s) (?:all )?(?:written|done|finished|ready|sealed|posted)\b",
+    )
+    .trigger(r"\b(?:last|final|mind (?:yoursel|each other)|(?:going|walking|coming|getting) (?:back )?(?:home|back|up)|rather than|instead of|only reason|goodbyes|note|letter|its been|phone)")
+    .guard(r"\b(?:holiday|trip|thread|topic|question|forum break|break from|shift|work|office|exam|job|party|wedding|moving|new (?:job|flat|house)|birthday|christmas|thank you|cards?|cover|application|grandchildren|grandkids|to open|time capsule|lol|haha)\b")
+    .not_negatable()
+    .veto(concat!(upbeat!(), "|", bereaved!()))
+    .cue(),
+    signal(
+        "high.not-joking",
+        Level::High,
+        "wants to die and says it is not a joke",
+        r"\b(?:wanna|want to|going to|gonna|could|might) (?:just )?(?:die|kms|k m s|kill my ?self|end it|unalive)\b[^\n]{0,30}?\b(?:not (?:even )?(?:joking|kidding)|no but (?:actually|seriously|really|for real)|(?:im|i am) (?:being )?(?:serious|deadly serious)|not a joke)\b",
+    )
+    .trigger(r"\b(?:joking|kidding|no but|serious|not a joke)")
+    .not_negatable(),
+    signal(
+        "high.not-a-figure-of-speech",
+        Level::High,
+        "says a wish not to wake up is meant literally ('not in a lazy way')",
+        r"\bnot in (?:a|the) (?:lazy|tired|sleepy|nap|holiday) (?:way|sense)\b|\b(?:like )?for real,? not (?:go(?:ing)? on (?:a )?holiday|a holiday|a nap|a break)\b|\bi (?:dont|do not) mean (?:a nap|napping|a lie in|a holiday|like a nap)\b|\bi mean (?:it )?(?:permanently|for good|forever)\b|\b(?:and )?i (?:mean|meant) it (?:this time|literally)\b",
+    )
+    .trigger(r"\b(?:not in|i (?:dont|do not) mean|i mean|i meant|for real)")
+    .guard(r"\b(?:lol|haha|job|work|diet|gym|quit\w*|leave|leaving|him|her|them)\b")
+    .not_negatable()
+    .cue(),
     // ---- concern --------------------------------------------------------
     signal(
         "concern.self-harm-urge",
@@ -968,10 +1173,14 @@ pub const NEGATION: &str = r"\bno\s+$|\b(?:not|never|no longer|dont|do not|didnt
 pub const NOT_NEGATING: &str = r"\bif (?:i|it|she|he|they) (?:didnt|did not|wasnt|werent|hadnt|had not|was not)\b|\b(?:harder|hard|struggl\w*|trying|try|fighting|fight|difficult|effort|impossible) (?:so hard )?(?:to )?not\b|\b(?:not sure|not certain|not safe|dont know|do not know|didnt know|not able to stop|cant stop|cannot stop|couldnt stop|not stop|wont stop|dont think i can (?:stop|keep)|not strong enough|no longer (?:able|care|want to (?:live|be here))|not scared|dont care)\b";
 
 /// A past or recovery context in the sentence.
-pub const PAST: &str = r"\b(?:(?:\d+|a|an|a few|a couple of|couple|few|two|three|four|five|six|seven|eight|nine|ten|many|several|some) (?:years?|yrs?|months?|weeks?) ago|years ago|used to|use to|when i was (?:younger|little|a teen|a teenager|a kid|a child|at school|in school|at uni|at college|in my teens|\d+)|as a (?:teen|teenager|kid|child)|back then|in the past|at the time|i survived|survivor|(?:clean|free) (?:for|since|of)|\d+ (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|self[- ]?harm[- ]free|in recovery|recovered|recovering from|history of|(?:once|previously) (?:tried|attempted)|last year|in (?:19|20)\d\d|before i (?:got help|found|started)|looking back|those days|that time in my life)\b";
+pub const PAST: &str = r"\b(?:(?:\d+|a|an|a few|a couple of|couple|few|two|three|four|five|six|seven|eight|nine|ten|many|several|some) (?:years?|yrs?|months?|weeks?) ago|years ago|used to|use to|when i was (?:younger|little|a teen|a teenager|a kid|a child|at school|in school|at uni|at college|in my teens|\d+)|as a (?:teen|teenager|kid|child)|back then|in the past|at the time|i survived|survivor|(?:clean|free) (?:for|since|of)|\d+ (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|self[- ]?harm[- ]free|in recovery|recovered|recovering from|history of|(?:once|previously) (?:tried|attempted)|last year|in (?:19|20)\d\d|(?:from|back in|during) (?:19|20)\d\d|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|many|several|a few|a couple of) (?:years?|months?) since|before i (?:got help|found|started)|looking back|those days|that time in my life)\b";
+
+/// A post that says the member is well now: "now four months clear
+/// again", "im not there any more". Its risky words are its history.
+pub const RECOVERY: &str = r"\b(?:now|currently) (?:\w+ ){0,2}?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a couple of) (?:days?|weeks?|months?|years?) (?:clean|clear|free|sober|self[- ]?harm[- ]free)\b|\b(?:clean|clear|free) again\b|\b(?:im|i am) not (?:in that place|there) any ?more\b";
 
 /// Words that override a past context: it is happening again.
-pub const RECURRENCE: &str = r"\b(?:again|creeping back|coming back|come back|came back|back again|(?:are|is|s|re) back|back now|have returned|relaps\w*|returned|returning|starting to feel|that way again|lately|recently|these days|at the moment|right now|tonight|this week)\b";
+pub const RECURRENCE: &str = r"\b(?:after (?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several) (?:days?|weeks?|months?|years?) (?:clean|free|sober|without)|(?:for )?the first time (?:in|since)|again|creeping back|coming back|come back|came back|back again|(?:are|is|s|re) back|back now|have returned|relaps\w*|returned|returning|starting to feel|that way again|lately|recently|these days|at the moment|right now|tonight|this week)\b";
 
 /// "Right now": makes an ambiguous phrase ("end it") count on its own.
 pub const NOW_CONTEXT: &str = NOW;
