@@ -258,6 +258,25 @@ impl Watchdog {
         })
     }
 
+    /// Checks every few seconds until dropped (the returned task), and
+    /// reports service `S` `NOT_SERVING` on gRPC health while the consumer is
+    /// stuck, `SERVING` again once it moves.
+    pub fn spawn_for_health<S: tonic::server::NamedService>(
+        self,
+        health: tonic_health::server::HealthReporter,
+    ) -> OwnedTask<()> {
+        self.spawn(move |stalled| {
+            let health = health.clone();
+            async move {
+                if stalled {
+                    health.set_not_serving::<S>().await
+                } else {
+                    health.set_serving::<S>().await
+                }
+            }
+        })
+    }
+
     /// Checks every few seconds until dropped (the returned task), calling
     /// `on_change(stalled)` when the verdict changes, e.g. to set gRPC
     /// health.

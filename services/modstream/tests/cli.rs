@@ -1,27 +1,21 @@
 //! The `modstream` binary as a newcomer uses it: `up` in an empty directory
 //! with no config, `client` against it, and a clean stop on SIGTERM.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_modstream");
+use common::{BIN, KillOnDrop, lines_of};
 
 #[test]
 fn up_in_an_empty_directory_then_client_then_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut up = Command::new(BIN)
-        .arg("up")
-        .current_dir(dir.path())
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
+    let mut up = common::up_command(dir.path())
         // Debug logs too: they must not carry member ids either.
         .env("MODSTREAM_LOG", "debug")
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -254,46 +248,10 @@ fn up_in_an_empty_directory_then_client_then_sigterm() {
     assert!(text_seen, "the scan must be able to see stored text");
 }
 
-/// A child process killed when the test ends, passed or failed, so a failing
-/// test leaves no server running.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Lines a child prints, read on a thread so a hung child fails the test
-/// instead of hanging it.
-fn lines_of(out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    rx
-}
-
 /// `modstream up` (the demo) in `dir` on free loopback ports, and the lines
 /// it prints.
 fn start_up(dir: &std::path::Path) -> (KillOnDrop, mpsc::Receiver<String>) {
-    let mut up = Command::new(BIN)
-        .arg("up")
-        .current_dir(dir)
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lines = lines_of(up.stdout.take().unwrap());
-    (KillOnDrop(up), lines)
+    common::spawn(common::up_command(dir))
 }
 
 /// Waits for a line containing `text`; returns it.

@@ -4,10 +4,10 @@
 //! escalation's opening under one escalation id (repeats only with the same
 //! change id, which readers drop).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant, SystemTime};
 
 use modstream_proto::convert;
@@ -18,7 +18,6 @@ use modstream_proto::v1::{
 };
 use prost::Message as _;
 
-const BIN: &str = env!("CARGO_BIN_EXE_modstream");
 const KEY: &str = "ms_demo_riverside_4f1c9a7e2b6d8053";
 const TOKEN: &str = "ms_demo_mod_riverside_ana_61d0f3";
 const ROUNDS: usize = 3;
@@ -31,42 +30,21 @@ struct Up {
 }
 
 fn start(dir: &std::path::Path) -> Up {
-    let mut child = Command::new(BIN)
-        .arg("up")
-        .current_dir(dir)
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, lines) = mpsc::channel::<String>();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let (mut gateway, mut safeguarding) = (None, None);
-    while gateway.is_none() || safeguarding.is_none() {
-        let line = lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("modstream up printed its endpoints");
-        let address = || format!("http://{}", line.rsplit(' ').next().unwrap());
-        if line.contains("gateway (gRPC") {
-            gateway = Some(address());
-        }
-        if line.contains("safeguarding (gRPC") {
-            safeguarding = Some(address());
-        }
-    }
+    let mut child = common::up_command(dir).spawn().unwrap();
+    let lines = common::lines_of(child.stdout.take().unwrap());
+    let mut printed = Vec::new();
+    let mut address = |label| {
+        format!(
+            "http://{}",
+            common::address_after(&lines, &mut printed, label)
+        )
+    };
+    let gateway = address(common::GATEWAY);
+    let safeguarding = address(common::SAFEGUARDING);
     Up {
         child,
-        gateway: gateway.unwrap(),
-        safeguarding: safeguarding.unwrap(),
+        gateway,
+        safeguarding,
     }
 }
 

@@ -3,8 +3,8 @@
 //! waits in a queue or times out), the process's memory stays bounded, and
 //! the gateway serves normally afterwards. Bounded in count and time.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
@@ -14,20 +14,10 @@ use modstream_proto::v1::{
     AuthorRole, EventHeader, NewPost, PublishPostRequest, ingest_client::IngestClient,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_modstream");
 const KEY: &str = "ms_demo_riverside_4f1c9a7e2b6d8053";
 /// Callers at once, and calls in all: far past the limits set below.
 const CALLERS: usize = 200;
 const CALLS: usize = 6_000;
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A /proc/<pid>/status figure in KiB (e.g. VmRSS, VmHWM).
 fn status_kib(pid: u32, field: &str) -> u64 {
@@ -83,36 +73,17 @@ async fn a_flood_is_refused_quickly_with_bounded_memory() {
     assert_ne!(config, example, "the limits are in the example config");
     let path = dir.path().join("modstream.toml");
     std::fs::write(&path, config).unwrap();
-    let mut child = Command::new(BIN)
-        .args(["up", "--config"])
-        .arg(&path)
-        .current_dir(dir.path())
-        .env("MODSTREAM_DATA_DIR", dir.path().join("data"))
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let pid = child.id();
-    let _up = KillOnDrop(child);
-    // Keep reading its output: a closed pipe would stop it printing.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let prefix = "gateway (gRPC ingest, health, reflection):";
-            if let Some(address) = line.trim().strip_prefix(prefix) {
-                let _ = tx.send(format!("http://{}", address.trim()));
-            }
-        }
-    });
+    let mut command = common::up_command(dir.path());
+    command
+        .args(["--config".as_ref(), path.as_os_str()])
+        .env("MODSTREAM_DATA_DIR", dir.path().join("data"));
+    let (up, lines) = common::spawn(command);
+    let pid = up.0.id();
     let gateway = tokio::task::spawn_blocking(move || {
-        rx.recv_timeout(Duration::from_secs(60))
-            .expect("modstream up printed its gateway address")
+        format!(
+            "http://{}",
+            common::address_after(&lines, &mut Vec::new(), common::GATEWAY)
+        )
     })
     .await
     .unwrap();

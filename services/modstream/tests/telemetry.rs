@@ -4,9 +4,10 @@
 //! Prometheus scrape endpoint with the metrics the alert rules and Grafana
 //! dashboard use, labelled by forum, board and severity, never by member.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use modstream_proto::convert;
@@ -22,7 +23,6 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_modstream");
 const KEY: &str = "ms_demo_riverside_4f1c9a7e2b6d8053";
 const ANA: &str = "ms_demo_mod_riverside_ana_61d0f3";
 /// The member id the platform sends; it must appear nowhere modstream writes.
@@ -74,33 +74,6 @@ impl TraceService for Collector {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The address printed after `label` in `modstream up`'s banner.
-fn address_after(lines: &mpsc::Receiver<String>, printed: &mut Vec<String>, label: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(address) = printed.iter().find_map(|l| {
-            l.trim()
-                .strip_prefix(label)
-                .map(|rest| rest.trim().to_owned())
-        }) {
-            return address;
-        }
-        let line = lines
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("modstream up printed {label}; it printed {printed:#?}"));
-        printed.push(line);
-    }
 }
 
 /// `GET http://<address><path>` over a plain socket; the body.
@@ -179,39 +152,13 @@ async fn one_trace_per_event_over_otlp_and_metrics_on_the_scrape_endpoint() {
 
     // modstream up, exporting to it.
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .arg("up")
-        .current_dir(dir.path())
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_OTLP_ENDPOINT", format!("http://{otlp}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _up = KillOnDrop(child);
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let mut command = common::up_command(dir.path());
+    command.env("MODSTREAM_OTLP_ENDPOINT", format!("http://{otlp}"));
+    let (_up, lines) = common::spawn(command);
     let mut printed = Vec::new();
-    let gateway = address_after(
-        &lines,
-        &mut printed,
-        "gateway (gRPC ingest, health, reflection):",
-    );
-    let safeguarding = address_after(
-        &lines,
-        &mut printed,
-        "safeguarding (gRPC moderation, rosters, forum actions, health):",
-    );
-    let metrics = address_after(&lines, &mut printed, "metrics (Prometheus):");
+    let gateway = common::address_after(&lines, &mut printed, common::GATEWAY);
+    let safeguarding = common::address_after(&lines, &mut printed, common::SAFEGUARDING);
+    let metrics = common::address_after(&lines, &mut printed, common::METRICS);
     let metrics = metrics
         .trim_start_matches("http://")
         .trim_end_matches("/metrics")

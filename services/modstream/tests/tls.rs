@@ -2,6 +2,8 @@
 //! `modstream client` publishing over https with a CA file and a client
 //! certificate; a bad certificate file stops `up` with a clear error.
 
+mod common;
+
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -10,30 +12,12 @@ use std::time::Duration;
 
 use modstream_testkit::certs::TestPki;
 
-const BIN: &str = env!("CARGO_BIN_EXE_modstream");
+use common::{BIN, KillOnDrop};
 const KEY: &str = "ms_demo_riverside_4f1c9a7e2b6d8053";
-
-/// A child process killed when the test ends, passed or failed.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `modstream up` (the demo) on free loopback ports with `env`.
 fn up(dir: &std::path::Path, env: &[(&str, &std::path::Path)]) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .arg("up")
-        .current_dir(dir)
-        .env("MODSTREAM_GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_RESPONSIVENESS_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_SAFEGUARDING_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_DASHBOARD_LISTEN", "127.0.0.1:0")
-        .env("MODSTREAM_METRICS_LISTEN", "127.0.0.1:0");
+    let mut command = common::up_command(dir);
     for (name, value) in env {
         command.env(name, value);
     }

@@ -143,21 +143,7 @@ pub async fn serve(
         Duration::from_secs(config.bus.consumer_stall_secs),
         watchdog_clock,
     )?
-    .spawn({
-        let health = health.clone();
-        move |stalled| {
-            let health = health.clone();
-            async move {
-                if stalled {
-                    health
-                        .set_not_serving::<ResponsivenessServer<Queries>>()
-                        .await
-                } else {
-                    health.set_serving::<ResponsivenessServer<Queries>>().await
-                }
-            }
-        }
-    });
+    .spawn_for_health::<ResponsivenessServer<Queries>>(health.clone());
     tracing::info!(%address, tls = tls.is_some(), "responsiveness listening");
     let draining = async {
         shutdown.await;

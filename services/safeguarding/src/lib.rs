@@ -165,23 +165,7 @@ pub async fn serve(
         Duration::from_secs(config.bus.consumer_stall_secs),
         clock,
     )?
-    .spawn({
-        let health = health.clone();
-        move |stalled| {
-            let health = health.clone();
-            async move {
-                if stalled {
-                    health
-                        .set_not_serving::<ModerationServer<ModerationApi>>()
-                        .await
-                } else {
-                    health
-                        .set_serving::<ModerationServer<ModerationApi>>()
-                        .await
-                }
-            }
-        }
-    });
+    .spawn_for_health::<ModerationServer<ModerationApi>>(health.clone());
     tracing::info!(%address, tls = tls.is_some(), "safeguarding listening");
     let (close_streams, closing) = watch::channel(false);
     let (signalled, grace_starts) = tokio::sync::oneshot::channel::<()>();
