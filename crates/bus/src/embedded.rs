@@ -203,7 +203,7 @@ impl EmbeddedLog {
 
         // One sync covers every record inserted above (and any inserted
         // concurrently before it started): that is the group commit.
-        if let Err(err) = self.inner.db.flush_async().await {
+        if let Err(err) = crate::flush_sled(&self.inner.db).await {
             let message = err.to_string();
             for result in &mut results {
                 if result.is_ok() {
@@ -292,7 +292,7 @@ impl EmbeddedLog {
     }
 
     pub(crate) async fn flush(&self) -> Result<(), BusError> {
-        self.inner.db.flush_async().await?;
+        crate::flush_sled(&self.inner.db).await?;
         Ok(())
     }
 }

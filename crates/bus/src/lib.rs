@@ -200,6 +200,23 @@ impl Bus {
     }
 }
 
+/// Syncs `db` to disk, for every sled database in modstream.
+///
+/// Not `sled::Db::flush_async`: in sled 0.34 concurrent `flush_async` calls
+/// can wait forever (spacejam/sled#1308, fixed only in an unreleased sled),
+/// which hung the gateway under concurrent publishes. The blocking flush on
+/// tokio's blocking pool does not, and is still a group commit: one sync
+/// covers every write made before it.
+pub async fn flush_sled(db: &sled::Db) -> sled::Result<()> {
+    let db = db.clone();
+    match tokio::task::spawn_blocking(move || db.flush()).await {
+        Ok(result) => result.map(|_| ()),
+        Err(err) => Err(sled::Error::Io(std::io::Error::other(format!(
+            "the flush task failed: {err}"
+        )))),
+    }
+}
+
 /// How far one consumer group is behind on one topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicLag {

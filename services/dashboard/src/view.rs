@@ -275,7 +275,7 @@ impl View {
     }
 
     pub async fn flush(&self) -> Result<(), ViewError> {
-        self.db.flush_async().await?;
+        modstream_bus::flush_sled(&self.db).await?;
         Ok(())
     }
 

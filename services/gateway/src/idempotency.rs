@@ -129,7 +129,7 @@ impl IdempotencyStore {
 
     /// Makes every claim and mark so far durable.
     pub async fn sync(&self) -> Result<(), sled::Error> {
-        self.db.flush_async().await.map(|_| ())
+        modstream_bus::flush_sled(&self.db).await
     }
 }
 

@@ -281,7 +281,7 @@ impl Alerts {
             self.deadlines.remove(&deadline)?;
         }
         if raised > 0 {
-            self.db.flush_async().await?;
+            modstream_bus::flush_sled(&self.db).await?;
         }
         Ok(raised)
     }

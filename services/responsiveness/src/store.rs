@@ -219,7 +219,7 @@ impl Store {
 
     /// Makes everything applied so far durable.
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
+        modstream_bus::flush_sled(&self.db).await?;
         Ok(())
     }
 }

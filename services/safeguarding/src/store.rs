@@ -122,12 +122,12 @@ impl Store {
     /// Applies `change` atomically and syncs it to disk.
     pub async fn commit(&self, change: &mut Change) -> Result<(), StoreError> {
         self.tree.apply_batch(std::mem::take(&mut change.batch))?;
-        self.db.flush_async().await?;
+        modstream_bus::flush_sled(&self.db).await?;
         Ok(())
     }
 
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
+        modstream_bus::flush_sled(&self.db).await?;
         Ok(())
     }
 
