@@ -9,10 +9,12 @@
 //! already in flight, a due call is not sent and its events are counted as
 //! dropped (overload of the generator), so the timeline never slips.
 //!
-//! The traffic is a mix for each forum in `--forums`: new posts (some from
-//! new members, some with replies turned off), replies to earlier posts,
-//! moderation actions, member reports, and a `--crisis-percent` share of
-//! crisis posts. Every text is from the templates below.
+//! The traffic is a mix for each forum in `--forums` (one forum per call):
+//! about 45% new posts (a tenth from new members) and 5% with replies turned
+//! off, 35% replies to earlier posts, 8% moderation actions, 7% member
+//! reports (none of the "worried about this person" kind, which would
+//! escalate by itself), and a `--crisis-percent` share of crisis posts.
+//! Every text is from the templates below; only the crisis ones escalate.
 //!
 //! Three latencies, in HDR histograms (microsecond precision):
 //! - **ack**: scheduled send -> the gateway's answer (one figure per call;
