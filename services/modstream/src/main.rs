@@ -6,6 +6,8 @@
 //!   terminal, and query the responsiveness service.
 //! - `modstream console`: a moderator's terminal console for escalations.
 //! - `modstream simulate`: synthetic demo traffic through the gateway.
+//! - `modstream loadgen`: open-loop load with latency histograms (ingest
+//!   ack, visible in responsiveness, escalation on a moderator's stream).
 //! - `modstream classify`: risk assessment of JSON lines on stdin.
 //! - `modstream hash-key KEY`: the hash to put in `api_key_sha256`.
 
@@ -13,6 +15,7 @@ mod classify;
 mod client;
 mod connect;
 mod console;
+mod loadgen;
 mod simulate;
 mod up;
 
@@ -48,6 +51,9 @@ enum Command {
     /// Publish synthetic traffic for the demo forums through the gateway, so
     /// the dashboard and consoles have something to show.
     Simulate(simulate::SimulateArgs),
+    /// Open-loop load at a fixed rate through the gateway, measuring ingest
+    /// acknowledgement, visibility in responsiveness and escalation delivery.
+    Loadgen(Box<loadgen::LoadgenArgs>),
     /// Assess the risk in posts: JSON lines {"id", "text"} on stdin, one
     /// JSON line per post on stdout (level, escalate, reasons).
     Classify(classify::ClassifyArgs),
@@ -66,6 +72,13 @@ fn main() -> anyhow::Result<()> {
         Command::Up { config } => runtime()?.block_on(up::up(config)),
         Command::Simulate(args) => {
             if let Err(err) = runtime()?.block_on(simulate::run(args)) {
+                eprintln!("error: {err:#}");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Loadgen(args) => {
+            if let Err(err) = runtime()?.block_on(loadgen::run(*args)) {
                 eprintln!("error: {err:#}");
                 std::process::exit(1);
             }
