@@ -38,9 +38,10 @@ pub const BEN_TOKEN: &str = "test-token-alpha-ben-07c3";
 pub const CAI_TOKEN: &str = "test-token-beta-cai-9d42";
 pub const ALPHA_ADMIN_KEY: &str = "test-admin-alpha-41bb";
 pub const BETA_ADMIN_KEY: &str = "test-admin-beta-c802";
-/// Dashboard sign-in tokens: federation-wide, and alpha's only.
+/// Dashboard sign-in tokens: federation-wide, alpha's only, beta's only.
 pub const OPS_FEDERATION_TOKEN: &str = "test-ops-federation-6a1d";
 pub const OPS_ALPHA_TOKEN: &str = "test-ops-alpha-2e9b";
+pub const OPS_BETA_TOKEN: &str = "test-ops-beta-7f30";
 
 /// How long any wait in a test may take before it fails.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -155,6 +156,11 @@ pub fn test_config(data_dir: PathBuf) -> Config {
             id: "ops-alpha".into(),
             token_sha256: vec![api_key_hash(OPS_ALPHA_TOKEN)],
             forum: Some(ALPHA.into()),
+        },
+        modstream_config::OpsViewerConfig {
+            id: "ops-beta".into(),
+            token_sha256: vec![api_key_hash(OPS_BETA_TOKEN)],
+            forum: Some(BETA.into()),
         },
     ];
     config

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -206,7 +207,18 @@ struct SignIn {
     token: String,
 }
 
-async fn sign_in(State(app): State<App>, body: axum::Json<SignIn>) -> Response {
+/// A sign-in without a token (no body, not JSON, no `token`) is refused like
+/// an unknown token: 401, as every missing credential is.
+async fn sign_in(
+    State(app): State<App>,
+    body: Result<axum::Json<SignIn>, JsonRejection>,
+) -> Response {
+    let Ok(body) = body else {
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            r#"sign in with a JSON body {"token": "<your ops viewer token>"}"#,
+        );
+    };
     let hash: [u8; 32] = Sha256::digest(body.token.trim().as_bytes()).into();
     let Some(viewer) = app.tokens.get(&hash).cloned() else {
         return problem(StatusCode::UNAUTHORIZED, "that token is not valid");
@@ -504,6 +516,32 @@ mod tests {
                 StatusCode::UNAUTHORIZED,
                 "{path}"
             );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_without_a_valid_token_is_unauthenticated() {
+        let h = harness();
+        let form = format!("token={NORTH_ONLY}");
+        let attempts = [
+            (None, ""),
+            (Some("application/json"), "{}"),
+            (Some("application/json"), "{not json"),
+            (Some("application/json"), r#"{"token":"nope"}"#),
+            // A valid token, but not in the JSON the sign-in takes.
+            (Some("application/x-www-form-urlencoded"), form.as_str()),
+        ];
+        for (content_type, body) in attempts {
+            let mut request = Request::post("/api/session");
+            if let Some(content_type) = content_type {
+                request = request.header(header::CONTENT_TYPE, content_type);
+            }
+            let (status, headers, text) = h
+                .call(request.body(Body::from(body.to_owned())).unwrap())
+                .await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{body:?}");
+            assert!(headers.get(header::SET_COOKIE).is_none(), "{body:?}");
+            assert!(text.starts_with(r#"{"error":"#), "{body:?}: {text}");
         }
     }
 
