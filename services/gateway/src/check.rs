@@ -13,6 +13,7 @@ use modstream_proto::v1::{
     ingest_event::Kind,
 };
 
+use crate::erasure::{self, EpochBump, Epochs};
 use crate::error::ItemError;
 use crate::tenants::Forum;
 
@@ -48,14 +49,18 @@ pub struct Checked {
     pub partition_key: String,
     /// The bus event, without `event_id` and `received_at`.
     pub event: v1::Event,
+    /// For an erasure: the member's epoch to move on once it is published.
+    pub bump: Option<EpochBump>,
 }
 
-/// Validates `item` for `forum` and converts it to a bus event.
+/// Validates `item` for `forum` and converts it to a bus event, with each
+/// member's pseudonym of their current erasure epoch (from `epochs`).
 pub fn check(
     item: IngestEvent,
     forum: &Forum,
     limits: &Limits,
     now: SystemTime,
+    epochs: &Epochs,
 ) -> Result<Checked, ItemError> {
     let f = Fields { limits };
     let header = item
@@ -65,10 +70,24 @@ pub fn check(
     let kind = item.kind.ok_or_else(|| {
         ItemError::invalid(
             "kind",
-            "required: one of post, reply, edit, moderation_action, member_report",
+            "required: one of post, reply, edit, moderation_action, member_report, erasure",
         )
     })?;
-    let pseudonym = |id: &str| forum.pseudonyms.pseudonym(id);
+    // Only ids already checked by `f.id` reach here. One sled read per
+    // member id: erased members are few, so most reads find nothing.
+    let current = |id: &str| -> Result<(Vec<u8>, u64), ItemError> {
+        let key = erasure::key(&forum.id, &forum.pseudonyms.erasure_key(id));
+        let epoch = if id.is_empty() {
+            0
+        } else {
+            epochs.epoch(&key)?
+        };
+        Ok((key, epoch))
+    };
+    let pseudonym = |id: &str| -> Result<String, ItemError> {
+        Ok(forum.pseudonyms.pseudonym_at(id, current(id)?.1))
+    };
+    let mut bump = None;
 
     let (kind, thread_key, payload) = match kind {
         Kind::Post(post) => {
@@ -96,7 +115,7 @@ pub fn check(
                 "post",
                 post.thread_id.clone(),
                 Payload::PostCreated(v1::PostCreated {
-                    author_pseudonym: pseudonym(&post.author_member_id),
+                    author_pseudonym: pseudonym(&post.author_member_id)?,
                     author_role: role as i32,
                     thread_id: post.thread_id,
                     board_id: post.board_id,
@@ -120,7 +139,7 @@ pub fn check(
                 "reply",
                 reply.thread_id.clone(),
                 Payload::ReplyCreated(v1::ReplyCreated {
-                    author_pseudonym: pseudonym(&reply.author_member_id),
+                    author_pseudonym: pseudonym(&reply.author_member_id)?,
                     author_role: role as i32,
                     thread_id: reply.thread_id,
                     in_reply_to: reply.in_reply_to,
@@ -147,7 +166,7 @@ pub fn check(
                 "edit",
                 edit.thread_id.clone(),
                 Payload::PostEdited(v1::PostEdited {
-                    editor_pseudonym: pseudonym(&edit.editor_member_id),
+                    editor_pseudonym: pseudonym(&edit.editor_member_id)?,
                     editor_role: role as i32,
                     thread_id: edit.thread_id,
                     post_id: edit.post_id,
@@ -214,7 +233,7 @@ pub fn check(
                 limits.max_text_bytes,
                 kind == K::ContentWarningAdded,
             )?;
-            let member_pseudonym = pseudonym(&action.member_id);
+            let member_pseudonym = pseudonym(&action.member_id)?;
             let thread_key = if action.thread_id.is_empty() {
                 format!("member/{member_pseudonym}")
             } else {
@@ -228,7 +247,7 @@ pub fn check(
                     thread_id: action.thread_id,
                     post_id: action.post_id,
                     member_pseudonym,
-                    moderator_pseudonym: pseudonym(&action.moderator_member_id),
+                    moderator_pseudonym: pseudonym(&action.moderator_member_id)?,
                     reason_code: action.reason_code,
                     message_to_member: action.message_to_member,
                     content_warning: action.content_warning,
@@ -264,12 +283,25 @@ pub fn check(
                 "member_report",
                 report.thread_id.clone(),
                 Payload::MemberReport(v1::MemberReport {
-                    reporter_pseudonym: pseudonym(&report.reporter_member_id),
+                    reporter_pseudonym: pseudonym(&report.reporter_member_id)?,
                     reason: reason as i32,
                     thread_id: report.thread_id,
                     post_id: report.post_id,
                     note: report.note,
                 }),
+            )
+        }
+        Kind::Erasure(erasure) => {
+            f.id("erasure.member_id", &erasure.member_id)?;
+            // The pseudonym the member has had since their last erasure (or
+            // ever): the one the consumers must forget.
+            let (key, epoch) = current(&erasure.member_id)?;
+            let pseudonym = forum.pseudonyms.pseudonym_at(&erasure.member_id, epoch);
+            bump = Some(EpochBump { key, epoch });
+            (
+                "erasure",
+                format!("member/{pseudonym}"),
+                Payload::MemberErased(v1::MemberErased { pseudonym }),
             )
         }
     };
@@ -285,6 +317,7 @@ pub fn check(
             received_at: None,
             payload: Some(payload),
         },
+        bump,
     })
 }
 

@@ -13,8 +13,10 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
+use sled::Transactional as _;
 use uuid::Uuid;
 
+use crate::erasure::{self, EpochBump, Epochs};
 use crate::error::ItemError;
 
 const RESERVED: u8 = 0;
@@ -115,16 +117,37 @@ impl IdempotencyStore {
         }
     }
 
-    /// Records that the bus confirmed the event.
+    /// Records that the bus confirmed the event. For an erasure, `bump`
+    /// moves the member to their next epoch in the same transaction, so the
+    /// erasure is either published-and-applied or neither (a retry then
+    /// names the same pseudonym). The epoch only ever grows: two erasures of
+    /// one member confirmed at the same epoch move it once.
     pub fn mark_published(
         &self,
         key: &[u8],
         event_id: Uuid,
         digest: &[u8; 32],
+        bump: Option<(&Epochs, &EpochBump)>,
     ) -> Result<(), sled::Error> {
-        self.entries
-            .insert(key, encode(event_id, digest, PUBLISHED))?;
-        Ok(())
+        let value = encode(event_id, digest, PUBLISHED);
+        let Some((epochs, bump)) = bump else {
+            self.entries.insert(key, value)?;
+            return Ok(());
+        };
+        (&self.entries, &epochs.tree)
+            .transaction(|(entries, epochs)| {
+                entries.insert(key, value.clone())?;
+                let current = erasure::decode(epochs.get(&bump.key)?.as_deref());
+                let next = current.max(bump.epoch + 1);
+                epochs.insert(bump.key.as_slice(), &next.to_be_bytes())?;
+                Ok(())
+            })
+            .map_err(|err| match err {
+                sled::transaction::TransactionError::Abort(()) => {
+                    unreachable!("the transaction never aborts")
+                }
+                sled::transaction::TransactionError::Storage(err) => err,
+            })
     }
 
     /// Makes every claim and mark so far durable.
@@ -178,13 +201,42 @@ mod tests {
         };
         assert_eq!(event_id, first);
         store
-            .mark_published(&guard.key, event_id, &[1; 32])
+            .mark_published(&guard.key, event_id, &[1; 32], None)
             .unwrap();
         drop(guard);
         assert!(matches!(
             store.claim(k, [1; 32], Uuid::now_v7()).unwrap(),
             Claim::AlreadyPublished { event_id } if event_id == first
         ));
+    }
+
+    #[test]
+    fn a_confirmed_erasure_moves_the_member_to_the_next_epoch_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let store = IdempotencyStore::open(db.clone()).unwrap();
+        let epochs = Epochs::open(&db).unwrap();
+        let member = erasure::key("f", &[7; 32]);
+        assert_eq!(epochs.epoch(&member).unwrap(), 0);
+        let bump = EpochBump {
+            key: member.clone(),
+            epoch: 0,
+        };
+        let k = key("f", "erasure", "e1");
+        let id = Uuid::now_v7();
+        store
+            .mark_published(&k, id, &[1; 32], Some((&epochs, &bump)))
+            .unwrap();
+        assert_eq!(epochs.epoch(&member).unwrap(), 1);
+        // The same confirmation again (a retry), or a second erasure request
+        // that was checked at the same epoch: still one step.
+        store
+            .mark_published(&k, id, &[1; 32], Some((&epochs, &bump)))
+            .unwrap();
+        assert_eq!(epochs.epoch(&member).unwrap(), 1);
+        // Another member is untouched.
+        assert_eq!(epochs.epoch(&erasure::key("f", &[8; 32])).unwrap(), 0);
+        assert_eq!(epochs.epoch(&erasure::key("g", &[7; 32])).unwrap(), 0);
     }
 
     #[test]

@@ -11,9 +11,11 @@
 //! - [`pseudonym`]: keyed member pseudonyms;
 //! - [`tenants`]: forums and API keys;
 //! - [`idempotency`]: what was published, so retries are safe;
+//! - [`erasure`]: members' erasure epochs (a new pseudonym after erasure);
 //! - [`error`]: per-event errors and their gRPC codes.
 
 pub mod check;
+pub mod erasure;
 pub mod error;
 pub mod idempotency;
 pub mod limits;
@@ -79,6 +81,7 @@ pub async fn serve(
         max_batch_events: config.gateway.max_batch_events,
         bus: bus.clone(),
         store: IdempotencyStore::open(db.clone())?,
+        epochs: erasure::Epochs::open(&db)?,
         overload: limits::Limits::new(&config.gateway, clock.clone()),
         clock,
         metrics: Default::default(),

@@ -80,6 +80,7 @@ pub fn kind_name(item: &IngestEvent) -> &'static str {
         Some(Kind::Edit(_)) => "edit",
         Some(Kind::ModerationAction(_)) => "moderation_action",
         Some(Kind::MemberReport(_)) => "member_report",
+        Some(Kind::Erasure(_)) => "erasure",
         None => "none",
     }
 }

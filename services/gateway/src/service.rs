@@ -10,9 +10,10 @@ use modstream_clock::SharedClock;
 use modstream_proto::convert;
 use modstream_proto::topics::FORUM_EVENTS;
 use modstream_proto::v1::{
-    self, IngestEvent, ItemResult, PublishBatchRequest, PublishBatchResponse, PublishEditRequest,
-    PublishMemberReportRequest, PublishModerationActionRequest, PublishPostRequest,
-    PublishReplyRequest, PublishResponse, ingest_event::Kind, item_result::Outcome,
+    self, EraseMemberRequest, IngestEvent, ItemResult, PublishBatchRequest, PublishBatchResponse,
+    PublishEditRequest, PublishMemberReportRequest, PublishModerationActionRequest,
+    PublishPostRequest, PublishReplyRequest, PublishResponse, ingest_event::Kind,
+    item_result::Outcome,
 };
 use modstream_telemetry::trace;
 use opentelemetry::KeyValue;
@@ -24,6 +25,7 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::check::{Limits, check};
+use crate::erasure::{EpochBump, Epochs};
 use crate::error::ItemError;
 use crate::idempotency::{self, Claim, IdempotencyStore};
 use crate::metrics::{self, Metrics};
@@ -39,6 +41,7 @@ pub struct Ingest {
     pub(crate) max_batch_events: usize,
     pub(crate) bus: Bus,
     pub(crate) store: IdempotencyStore,
+    pub(crate) epochs: Epochs,
     pub(crate) clock: SharedClock,
     pub(crate) metrics: Metrics,
     pub(crate) overload: crate::limits::Limits,
@@ -51,6 +54,8 @@ struct Pending<'a> {
     digest: [u8; 32],
     guard: idempotency::InFlight<'a>,
     record: Record,
+    /// For an erasure: the epoch to move on once the bus confirmed it.
+    bump: Option<EpochBump>,
 }
 
 impl Ingest {
@@ -96,7 +101,7 @@ impl Ingest {
             // The digest covers what the event says, not when the platform
             // stamped it: a retry that re-reads its clock is still a retry.
             let digest = content_digest(&item);
-            let checked = match check(item, &forum, &self.limits, now) {
+            let checked = match check(item, &forum, &self.limits, now, &self.epochs) {
                 Ok(checked) => checked,
                 Err(err) => {
                     results[index] = Some(Err(err));
@@ -145,6 +150,7 @@ impl Ingest {
                         digest,
                         guard,
                         record,
+                        bump: checked.bump,
                     });
                 }
             }
@@ -189,12 +195,15 @@ impl Ingest {
         for (p, outcome) in pending.drain(..).zip(delivered) {
             results[p.index] = Some(match outcome {
                 Ok(_) => {
-                    if let Err(err) = self
-                        .store
-                        .mark_published(&p.guard.key, p.event_id, &p.digest)
-                    {
+                    if let Err(err) = self.store.mark_published(
+                        &p.guard.key,
+                        p.event_id,
+                        &p.digest,
+                        p.bump.as_ref().map(|bump| (&self.epochs, bump)),
+                    ) {
                         // The event is on the bus; a retry would publish it
-                        // again under the same id, which consumers drop.
+                        // again under the same id, which consumers drop. (An
+                        // erasure's epoch moves on with that retry.)
                         tracing::warn!(error = %err, event_id = %p.event_id, "could not record publication");
                     }
                     any_published = true;
@@ -298,6 +307,18 @@ impl v1::ingest_server::Ingest for Ingest {
         self.publish_one(
             metadata,
             single(r.header, r.report.map(Kind::MemberReport), "report")?,
+        )
+        .await
+    }
+
+    async fn erase_member(
+        &self,
+        request: Request<EraseMemberRequest>,
+    ) -> Result<Response<PublishResponse>, Status> {
+        let (metadata, _, r) = request.into_parts();
+        self.publish_one(
+            metadata,
+            single(r.header, r.erasure.map(Kind::Erasure), "erasure")?,
         )
         .await
     }

@@ -11,9 +11,10 @@ use modstream_proto::v1::{
     responsiveness_client::ResponsivenessClient,
 };
 use modstream_proto::v1::{
-    AuthorRole, EventHeader, ModerationActionKind, NewMemberReport, NewModerationAction, NewPost,
-    NewReply, PublishMemberReportRequest, PublishModerationActionRequest, PublishPostRequest,
-    PublishReplyRequest, ReportReason, ingest_client::IngestClient,
+    AuthorRole, EraseMemberRequest, EventHeader, MemberErasure, ModerationActionKind,
+    NewMemberReport, NewModerationAction, NewPost, NewReply, PublishMemberReportRequest,
+    PublishModerationActionRequest, PublishPostRequest, PublishReplyRequest, ReportReason,
+    ingest_client::IngestClient,
 };
 use modstream_proto::v1::{
     StreamActionsRequest, forum_action, forum_actions_client::ForumActionsClient,
@@ -151,6 +152,16 @@ enum ClientEvent {
         reason: Reason,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// A member left and asked to be erased: their texts are removed from
+    /// modstream's stores and they get a new pseudonym from now on.
+    Erase {
+        /// The erasure request's id (default: a new random id).
+        #[arg(long)]
+        id: Option<String>,
+        /// The member's id on the forum.
+        #[arg(long)]
+        member: String,
     },
 }
 
@@ -484,6 +495,14 @@ pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
                     .publish_member_report(authorized(request, &bearer))
                     .await,
             )
+        }
+        ClientEvent::Erase { id, member } => {
+            let id = id.unwrap_or_else(|| new_id("erasure"));
+            let request = EraseMemberRequest {
+                header: Some(header(id.clone())),
+                erasure: Some(MemberErasure { member_id: member }),
+            };
+            (id, client.erase_member(authorized(request, &bearer)).await)
         }
     };
     match result {

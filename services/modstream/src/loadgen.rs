@@ -681,7 +681,11 @@ async fn unary(
                 ))
                 .await?
         }
-        Some(Kind::Edit(_)) | None => unreachable!("the mix makes no edits"),
+        Some(Kind::Edit(_) | Kind::Erasure(_)) | None => {
+            return Err(tonic::Status::internal(
+                "the load mix makes no edits or erasures",
+            ));
+        }
     };
     Ok(response.into_inner().duplicate)
 }
@@ -693,7 +697,7 @@ fn thread_of(event: &IngestEvent) -> &str {
         Some(Kind::ModerationAction(a)) => &a.thread_id,
         Some(Kind::MemberReport(r)) => &r.thread_id,
         Some(Kind::Edit(e)) => &e.thread_id,
-        None => "",
+        Some(Kind::Erasure(_)) | None => "",
     }
 }
 

@@ -6,7 +6,19 @@
 //! - `posts_by_created`: `forum \0 created_ms(BE) \0 thread` -> (), for
 //!   queries over a window of post creation times;
 //! - `unanswered`: `forum \0 thread` -> visible_ms(BE), the posts waiting for
-//!   a first reply right now.
+//!   a first reply right now;
+//! - `erased`: `forum \0 pseudonym` -> (), members erased (`MemberErased`).
+//!
+//! The only thing here that points at a member is the author pseudonym of
+//! each post and reply (no bodies, titles or reports are kept). An erasure
+//! replaces the member's pseudonym in every thread of the forum with a fixed
+//! marker ([`Thread::erase_author`]); the figures do not change. The erased
+//! pseudonym is remembered (it is an HMAC, not an id, and nothing is stored
+//! with it), so a post by it that arrives after the erasure, from another
+//! partition or a replay, is stored with the marker too. Such a late post is
+//! marked as written by someone erased; a late self-reply of an erased
+//! author then counts as a reply by someone else (rare: it needs a race with
+//! the erasure).
 //!
 //! Applying an event is idempotent (a thread ignores a post, reply or
 //! decision it already has), so at-least-once delivery is safe.
@@ -15,13 +27,14 @@ use modstream_proto::convert;
 use modstream_proto::v1::{Event, event::Payload};
 use prost::Message as _;
 
-use crate::thread::{Measures, Source, Status, Thread};
+use crate::thread::{ERASED_AUTHOR, ERASED_OTHER, Measures, Source, Status, Thread};
 
 pub struct Store {
     db: sled::Db,
     threads: sled::Tree,
     posts_by_created: sled::Tree,
     unanswered: sled::Tree,
+    erased: sled::Tree,
 }
 
 /// What the store could not do.
@@ -54,6 +67,7 @@ fn thread_of(payload: &Payload) -> &str {
         Payload::PostEdited(e) => &e.thread_id,
         Payload::ModerationAction(a) => &a.thread_id,
         Payload::MemberReport(r) => &r.thread_id,
+        Payload::MemberErased(_) => "",
     }
 }
 
@@ -78,6 +92,7 @@ impl Store {
             threads: db.open_tree("threads")?,
             posts_by_created: db.open_tree("posts_by_created")?,
             unanswered: db.open_tree("unanswered")?,
+            erased: db.open_tree("erased")?,
             db,
         })
     }
@@ -88,6 +103,12 @@ impl Store {
         let Some(payload) = &event.payload else {
             return Ok(None);
         };
+        if let Payload::MemberErased(erased) = payload {
+            self.erase(&event.forum_id, &erased.pseudonym)?;
+            // The figures are the same after it, so no alert changes.
+            return Ok(None);
+        }
+        let payload = &self.without_erased_authors(&event.forum_id, payload)?;
         let thread_id = thread_of(payload);
         if thread_id.is_empty() {
             return Ok(None);
@@ -134,6 +155,47 @@ impl Store {
             before,
             thread,
         }))
+    }
+
+    /// Forgets `pseudonym` in every thread of `forum` (a scan: erasures are
+    /// rare) and remembers it as erased. Repeating it changes nothing.
+    fn erase(&self, forum: &str, pseudonym: &str) -> Result<(), StoreError> {
+        if pseudonym.is_empty() {
+            return Ok(());
+        }
+        self.erased.insert(thread_key(forum, pseudonym), &[])?;
+        for entry in self.threads.scan_prefix(format!("{forum}\0").as_bytes()) {
+            let (key, bytes) = entry?;
+            let mut thread = Thread::decode(bytes.as_ref())
+                .map_err(|e| StoreError::Corrupt(String::from_utf8_lossy(&key).into_owned(), e))?;
+            if thread.erase_author(pseudonym) {
+                self.threads.insert(key, thread.encode_to_vec())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `payload`, with its author replaced by the erased marker if that
+    /// member was erased before it arrived.
+    fn without_erased_authors(
+        &self,
+        forum: &str,
+        payload: &Payload,
+    ) -> Result<Payload, StoreError> {
+        let erased = |author: &str| -> Result<bool, StoreError> {
+            Ok(!author.is_empty() && self.erased.contains_key(thread_key(forum, author))?)
+        };
+        let mut payload = payload.clone();
+        match &mut payload {
+            Payload::PostCreated(p) if erased(&p.author_pseudonym)? => {
+                p.author_pseudonym = ERASED_AUTHOR.to_owned();
+            }
+            Payload::ReplyCreated(r) if erased(&r.author_pseudonym)? => {
+                r.author_pseudonym = ERASED_OTHER.to_owned();
+            }
+            _ => {}
+        }
+        Ok(payload)
     }
 
     fn load(&self, key: &[u8], thread_id: &str) -> Result<Option<Thread>, StoreError> {

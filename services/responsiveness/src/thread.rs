@@ -23,6 +23,12 @@ use modstream_proto::v1::{
     AuthorRole, ModerationActionKind, PostCreated, ReplyCreated, event::Payload,
 };
 
+/// The author of a thread's opening post, and of its own replies, once that
+/// member was erased.
+pub const ERASED_AUTHOR: &str = "erased";
+/// The author of a reply to someone else's post, once that member was erased.
+pub const ERASED_OTHER: &str = "erased-other";
+
 /// Everything known about one thread. Stored as one sled value.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Thread {
@@ -171,8 +177,38 @@ impl Thread {
                 });
                 true
             }
-            Payload::PostEdited(_) | Payload::MemberReport(_) => false,
+            // Erasure changes authors across threads: see `Store::apply`.
+            Payload::PostEdited(_) | Payload::MemberReport(_) | Payload::MemberErased(_) => false,
         }
+    }
+
+    /// Forgets `pseudonym` as an author in this thread (the member was
+    /// erased). The measures only ask "is this reply by the post's author?",
+    /// so the pseudonym becomes a fixed marker that keeps that answer:
+    /// [`ERASED_AUTHOR`] for the opening post and the author's own replies,
+    /// [`ERASED_OTHER`] for replies to someone else's post. The markers are
+    /// the same for every erased member, so nothing links threads. Returns
+    /// whether anything changed.
+    pub fn erase_author(&mut self, pseudonym: &str) -> bool {
+        if pseudonym.is_empty() {
+            return false;
+        }
+        let wrote_post = self.post.as_ref().is_some_and(|p| p.author == pseudonym);
+        let mut changed = false;
+        if let Some(post) = self.post.as_mut().filter(|p| p.author == pseudonym) {
+            post.author = ERASED_AUTHOR.to_owned();
+            changed = true;
+        }
+        for reply in self.replies.iter_mut().filter(|r| r.author == pseudonym) {
+            reply.author = if wrote_post {
+                ERASED_AUTHOR
+            } else {
+                ERASED_OTHER
+            }
+            .to_owned();
+            changed = true;
+        }
+        changed
     }
 
     fn apply_post(&mut self, source: Source<'_>, post: &PostCreated) -> bool {
@@ -391,6 +427,27 @@ mod tests {
         assert_eq!(m.ttfr_ms(), Some(10 * MIN));
         assert!(!m.first_reply.unwrap().by_peer);
         assert_eq!(m.ttfr_peer_ms(), Some(15 * MIN));
+    }
+
+    #[test]
+    fn erasing_an_author_keeps_the_measures_and_forgets_the_pseudonym() {
+        let mut t = Thread::default();
+        post(&mut t, 0, |_| {});
+        reply(&mut t, "r0", 2 * MIN, "m_author", AuthorRole::Member);
+        reply(&mut t, "r1", 10 * MIN, "m_peer", AuthorRole::Member);
+        reply(&mut t, "r2", 12 * MIN, "m_other", AuthorRole::Member);
+        let before = t.measures();
+        assert!(t.erase_author("m_author"));
+        assert!(t.erase_author("m_peer"));
+        assert!(
+            !t.erase_author("m_peer"),
+            "a second erasure changes nothing"
+        );
+        assert!(!t.erase_author("m_nobody"));
+        assert_eq!(t.measures(), before);
+        let encoded = format!("{t:?}");
+        assert!(!encoded.contains("m_author") && !encoded.contains("m_peer"));
+        assert!(encoded.contains("m_other"));
     }
 
     #[test]

@@ -42,6 +42,14 @@ use crate::store::{CachedPost, Change, OutboxRecord, Store, StoreError};
 /// the same input always gives the same id, also in a replay.
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6d6f_6473_7472_6561_6d2d_7361_6665_6775);
 
+/// What stands in for a text whose writer was erased ("a member left and
+/// asked for their data to be removed"). Short, and says why the text is
+/// missing, so a moderator does not think it was lost.
+pub const ERASED_TEXT: &str = "[removed at the member's request]";
+
+/// What stands in for the pseudonym of an erased member.
+pub const ERASED_AUTHOR: &str = "erased";
+
 /// Longest note a moderator may add, in bytes.
 pub const MAX_NOTE_BYTES: usize = 4_096;
 
@@ -79,6 +87,57 @@ pub struct Purged {
     pub cached_posts: usize,
     pub escalation_texts: usize,
     pub notices: usize,
+}
+
+/// What one erasure removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub cached_posts: usize,
+    pub escalations: usize,
+    pub notices: usize,
+}
+
+/// Removes what `pseudonym` wrote from `escalation`: the texts (and the
+/// words the rules matched in them) of their evidence become
+/// [`ERASED_TEXT`], their report notes too, and the pseudonym becomes
+/// [`ERASED_AUTHOR`]. Everything else (ids, times, severity, routing,
+/// timeline, outcome) stays, so an open escalation stays open and routed.
+/// Returns whether anything changed.
+pub fn scrub(escalation: &mut Escalation, pseudonym: &str) -> bool {
+    if pseudonym.is_empty() {
+        return false;
+    }
+    let mut changed = false;
+    if escalation.author_pseudonym == pseudonym {
+        escalation.author_pseudonym = ERASED_AUTHOR.to_owned();
+        changed = true;
+    }
+    for evidence in &mut escalation.evidence {
+        let wrote = evidence.author_pseudonym == pseudonym;
+        let reported = evidence.reporter_pseudonym == pseudonym;
+        if wrote {
+            evidence.author_pseudonym = ERASED_AUTHOR.to_owned();
+            if !evidence.text.is_empty() {
+                evidence.text = ERASED_TEXT.to_owned();
+            }
+        }
+        if reported {
+            evidence.reporter_pseudonym = ERASED_AUTHOR.to_owned();
+            if !evidence.report_note.is_empty() {
+                evidence.report_note = ERASED_TEXT.to_owned();
+            }
+        }
+        if wrote || reported {
+            // The matched words are quotes of the text or the note.
+            for reason in &mut evidence.reasons {
+                reason.matched.clear();
+                reason.start = 0;
+                reason.end = 0;
+            }
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// How long what members wrote is kept (from `[safeguarding]`).
@@ -223,6 +282,8 @@ struct Seen {
     author: String,
     text: String,
     report_note: String,
+    /// For a report: who reported.
+    reporter: String,
     applied_warnings: Vec<String>,
 }
 
@@ -386,7 +447,12 @@ impl Desk {
             tracing::warn!(forum_id = %event.forum_id, "an event for a forum this service does not know; skipped");
             return Ok(());
         };
-        let Some(seen) = self.seen(event)? else {
+        if let Some(Payload::MemberErased(erased)) = &event.payload {
+            self.erase_member(&event.forum_id, &erased.pseudonym)
+                .await?;
+            return Ok(());
+        }
+        let Some(mut seen) = self.seen(event)? else {
             return Ok(());
         };
         let _one = self.one_at_a_time.lock().await;
@@ -397,9 +463,15 @@ impl Desk {
         {
             return Ok(()); // applied before (a replay)
         }
+        // Written by (or reported by) a member erased before this event
+        // arrived: from another partition, a race with the erasure at the
+        // gateway, or a replay. It is still assessed and escalated (a post
+        // in crisis is never dropped), but what they wrote is not kept.
+        let author_erased = self.store.is_erased(&event.forum_id, &seen.author)?;
+        let reporter_erased = self.store.is_erased(&event.forum_id, &seen.reporter)?;
         let mut change = Change::default();
         let now = self.clock.now();
-        if seen.kind != "report" {
+        if seen.kind != "report" && !author_erased {
             self.store.cache_post(
                 &mut change,
                 &event.forum_id,
@@ -437,7 +509,7 @@ impl Desk {
         let escalate = assessment.escalate || seen.kind == "report";
         if escalate {
             let severity = severity_of(assessment.level);
-            let evidence = Evidence {
+            let mut evidence = Evidence {
                 event_id: event.event_id.clone(),
                 kind: seen.kind.to_owned(),
                 post_id: seen.post_id.clone(),
@@ -450,7 +522,26 @@ impl Desk {
                 report_note: seen.report_note.clone(),
                 thread_id: seen.thread_id.clone(),
                 traceparent: traceparent.to_owned(),
+                reporter_pseudonym: seen.reporter.clone(),
             };
+            if author_erased || reporter_erased {
+                let mut shell = Escalation {
+                    evidence: vec![evidence],
+                    ..Default::default()
+                };
+                for (erased, pseudonym) in [
+                    (author_erased, &seen.author),
+                    (reporter_erased, &seen.reporter),
+                ] {
+                    if erased {
+                        scrub(&mut shell, pseudonym);
+                    }
+                }
+                evidence = shell.evidence.pop().expect("one evidence");
+                if author_erased {
+                    seen.author = ERASED_AUTHOR.to_owned();
+                }
+            }
             let id = match self
                 .store
                 .thread_escalation(&event.forum_id, &seen.thread_id)?
@@ -505,6 +596,7 @@ impl Desk {
                 author: p.author_pseudonym.clone(),
                 text: text(&p.title, &p.body),
                 report_note: String::new(),
+                reporter: String::new(),
                 applied_warnings: p.content_warnings.clone(),
             },
             Some(Payload::ReplyCreated(r)) => Seen {
@@ -515,6 +607,7 @@ impl Desk {
                 author: r.author_pseudonym.clone(),
                 text: r.body.clone(),
                 report_note: String::new(),
+                reporter: String::new(),
                 applied_warnings: Vec::new(),
             },
             Some(Payload::PostEdited(e)) => {
@@ -532,6 +625,7 @@ impl Desk {
                         .unwrap_or_else(|| e.editor_pseudonym.clone()),
                     text: text(&e.title, &e.body),
                     report_note: String::new(),
+                    reporter: String::new(),
                     applied_warnings: Vec::new(),
                 }
             }
@@ -553,6 +647,7 @@ impl Desk {
                         .unwrap_or_default(),
                     text: reported.map(|p| p.text).unwrap_or_default(),
                     report_note: r.note.clone(),
+                    reporter: r.reporter_pseudonym.clone(),
                     applied_warnings: Vec::new(),
                 }
             }
@@ -1285,6 +1380,58 @@ impl Desk {
         Ok(Purged {
             cached_posts,
             escalation_texts: expired.len(),
+            notices,
+        })
+    }
+
+    // ---- erasure -------------------------------------------------------
+
+    /// A forum erased a member (`MemberErased`): removes what `pseudonym`
+    /// wrote from everything the desk keeps, in one change:
+    /// - cached posts by them are deleted;
+    /// - in every escalation of the forum, open or resolved, their evidence
+    ///   texts, report notes and matched words become [`ERASED_TEXT`] and
+    ///   their pseudonym [`ERASED_AUTHOR`] ([`scrub`]). An open escalation
+    ///   stays open and routed: someone may still be at risk, and the
+    ///   moderators still have the thread and post ids. Those who were told
+    ///   get an `UPDATED` notice, so their consoles drop the text too;
+    /// - every stored notice's copy of such an escalation is scrubbed the
+    ///   same way (same sequence number).
+    ///
+    /// The pseudonym is remembered (`z/`), so a post by it that arrives later
+    /// is not kept either. Idempotent: a replay finds nothing left to change
+    /// and tells nobody.
+    pub async fn erase_member(&self, forum: &str, pseudonym: &str) -> Result<Erased, DeskError> {
+        if pseudonym.is_empty() {
+            return Ok(Erased::default());
+        }
+        let _one = self.one_at_a_time.lock().await;
+        let mut change = Change::default();
+        self.store.mark_erased(&mut change, forum, pseudonym);
+        let cached_posts = self
+            .store
+            .erase_cached_posts(&mut change, forum, pseudonym)?;
+        // Stored notices first: the UPDATED notices below are added to the
+        // same change and are already scrubbed.
+        let notices = self
+            .store
+            .scrub_notices(&mut change, forum, |e| scrub(e, pseudonym))?;
+        let mut escalations = 0;
+        for mut escalation in self.store.forum_escalations(forum)? {
+            if !scrub(&mut escalation, pseudonym) {
+                continue;
+            }
+            escalations += 1;
+            if escalation.state != EscalationState::Resolved as i32 {
+                self.notify_all(&mut change, &escalation, NoticeKind::Updated)?;
+            }
+            self.store.put_escalation(&mut change, &escalation);
+        }
+        self.commit(change).await?;
+        tracing::info!(forum_id = %forum, cached_posts, escalations, notices, "member erased");
+        Ok(Erased {
+            cached_posts,
+            escalations,
             notices,
         })
     }
@@ -2078,6 +2225,79 @@ mod tests {
         assert_eq!(again.evidence.len(), 2);
         assert_eq!(again.timeline.len(), e.timeline.len());
         assert_eq!(f.inbox("a", "ana").len(), notices, "no duplicate notice");
+    }
+
+    #[tokio::test]
+    async fn an_erased_member_s_texts_go_and_their_open_escalation_stays_routed() {
+        let f = Fixture::new();
+        let _ana = f.connect("a", "ana").await;
+        // m_writer's crisis post opens it; m_peer's worrying reply joins it;
+        // m_peer also writes a post that escalates nothing (cached only).
+        f.post("a", "p1", "t1", CRISIS).await;
+        let peer_reply = Payload::ReplyCreated(ReplyCreated {
+            thread_id: "t1".into(),
+            author_pseudonym: "m_peer".into(),
+            body: HIGH.into(),
+            ..Default::default()
+        });
+        f.event("a", "r1", peer_reply).await;
+        let before = f.only();
+        assert_eq!(before.evidence.len(), 2);
+        let notices_before = f.inbox("a", "ana").len();
+
+        let erased = f.desk.erase_member("a", "m_writer").await.unwrap();
+        assert_eq!(erased.cached_posts, 1);
+        assert_eq!(erased.escalations, 1);
+        assert!(erased.notices >= 1, "{erased:?}");
+
+        let after = f.only();
+        assert_eq!(after.state, before.state, "still open");
+        assert_eq!(after.assignee, before.assignee, "still routed");
+        assert_eq!(after.author_pseudonym, ERASED_AUTHOR);
+        assert_eq!(after.evidence[0].text, ERASED_TEXT);
+        assert_eq!(after.evidence[0].author_pseudonym, ERASED_AUTHOR);
+        assert!(
+            after.evidence[0]
+                .reasons
+                .iter()
+                .all(|r| r.matched.is_empty())
+        );
+        assert_eq!(
+            after.evidence[1].text, HIGH,
+            "the other member's text stays"
+        );
+        assert_eq!(after.evidence[1].author_pseudonym, "m_peer");
+        let inbox = f.inbox("a", "ana");
+        assert_eq!(inbox.len(), notices_before + 1, "told once that it changed");
+        for notice in &inbox {
+            let copy = format!("{:?}", notice.escalation);
+            assert!(
+                !copy.contains("tablets") && !copy.contains("m_writer"),
+                "{copy}"
+            );
+        }
+        assert!(f.desk.store().cached_post("a", "p1").unwrap().is_none());
+        assert!(f.desk.store().cached_post("a", "r1").unwrap().is_some());
+
+        // A replay of the erasure changes nothing and tells nobody.
+        assert_eq!(
+            f.desk.erase_member("a", "m_writer").await.unwrap(),
+            Erased::default()
+        );
+        assert_eq!(f.only(), after);
+        assert_eq!(f.inbox("a", "ana").len(), inbox.len());
+
+        // A post by the erased pseudonym arriving late (another partition, a
+        // replay) is still escalated, without its text.
+        f.post("a", "p9", "t9", CRISIS).await;
+        let late = f
+            .open()
+            .into_iter()
+            .find(|e| e.thread_id == "t9")
+            .expect("the late post is escalated");
+        assert_eq!(late.evidence[0].text, ERASED_TEXT);
+        assert_eq!(late.author_pseudonym, ERASED_AUTHOR);
+        assert!(f.desk.store().cached_post("a", "p9").unwrap().is_none());
     }
 
     #[tokio::test]

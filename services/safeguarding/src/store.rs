@@ -14,6 +14,7 @@
 //! | `p/` | forum `\0` post id | a recent post (`CachedPost`), for reports |
 //! | `r/` | forum | `Roster` set through the admin API |
 //! | `l/` | forum `\0` moderator | ms of their last assignment (fair ties) |
+//! | `z/` | forum `\0` pseudonym | () a member erased (`MemberErased`) |
 //!
 //! Because an escalation, its deadline, the notices to moderators, the
 //! forum actions and the outbox entries for the bus are written in one batch,
@@ -384,6 +385,79 @@ impl Store {
         }
         self.tree.apply_batch(batch)?;
         Ok(purged)
+    }
+
+    // ---- erasure -------------------------------------------------------
+
+    /// Remembers that `pseudonym` of `forum` was erased.
+    pub fn mark_erased(&self, change: &mut Change, forum: &str, pseudonym: &str) {
+        change
+            .batch
+            .insert(key("z/", &join(&[forum, pseudonym])), &[]);
+    }
+
+    pub fn is_erased(&self, forum: &str, pseudonym: &str) -> Result<bool, StoreError> {
+        Ok(!pseudonym.is_empty()
+            && self
+                .tree
+                .contains_key(key("z/", &join(&[forum, pseudonym])))?)
+    }
+
+    /// Removes, in `change`, every cached post of `forum` by `pseudonym`;
+    /// returns how many.
+    pub fn erase_cached_posts(
+        &self,
+        change: &mut Change,
+        forum: &str,
+        pseudonym: &str,
+    ) -> Result<usize, StoreError> {
+        let mut erased = 0;
+        let mut prefix = key("p/", forum.as_bytes());
+        prefix.push(0);
+        for entry in self.tree.scan_prefix(prefix) {
+            let (k, v) = entry?;
+            if CachedPost::decode(v.as_ref())?.author_pseudonym == pseudonym {
+                change.batch.remove(k);
+                erased += 1;
+            }
+        }
+        Ok(erased)
+    }
+
+    /// Every escalation of `forum`, open or resolved.
+    pub fn forum_escalations(&self, forum: &str) -> Result<Vec<Escalation>, StoreError> {
+        let mut found = Vec::new();
+        for value in self.tree.scan_prefix("e/").values() {
+            let escalation = Escalation::decode(value?.as_ref())?;
+            if escalation.forum_id == forum {
+                found.push(escalation);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Rewrites, in `change`, every moderator notice (in any forum's inbox:
+    /// partner teams get notices too) whose copy of an escalation of `forum`
+    /// `scrub` changes. Keeps each notice's sequence. Returns how many.
+    pub fn scrub_notices(
+        &self,
+        change: &mut Change,
+        forum: &str,
+        scrub: impl Fn(&mut Escalation) -> bool,
+    ) -> Result<usize, StoreError> {
+        let mut scrubbed = 0;
+        for entry in self.tree.scan_prefix("i/") {
+            let (k, v) = entry?;
+            let mut notice = EscalationNotice::decode(v.as_ref())?;
+            let Some(escalation) = notice.escalation.as_mut() else {
+                continue;
+            };
+            if escalation.forum_id == forum && scrub(escalation) {
+                change.batch.insert(k, notice.encode_to_vec());
+                scrubbed += 1;
+            }
+        }
+        Ok(scrubbed)
     }
 
     pub fn roster(&self, forum: &str) -> Result<Option<Roster>, StoreError> {
