@@ -6,11 +6,10 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
 
 use modstream_proto::v1::{
     AcknowledgeRequest, EscalationNotice, PublishPostRequest, PublishReplyRequest,
-    StreamEscalationsRequest, moderation_client::ModerationClient,
+    StreamEscalationsRequest,
 };
 use modstream_tests::{
     ALPHA, ALPHA_KEY, ANA_TOKEN, BETA, BETA_KEY, GAMMA, GAMMA_KEY, OPS_ALPHA_TOKEN,
@@ -19,7 +18,6 @@ use modstream_tests::{
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 use tokio::task::JoinHandle;
-use tonic::transport::Channel;
 
 /// The browser script, run by node, and what it has printed.
 struct Browser {
@@ -92,20 +90,6 @@ impl Browser {
     }
 }
 
-async fn moderation(system: &System) -> ModerationClient<Channel> {
-    let address = system.safeguarding.as_ref().unwrap().address;
-    let deadline = Instant::now() + WAIT;
-    loop {
-        match ModerationClient::connect(format!("http://{address}")).await {
-            Ok(client) => return client,
-            Err(_) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(20)).await
-            }
-            Err(err) => panic!("safeguarding not reachable: {err}"),
-        }
-    }
-}
-
 async fn next_notice(stream: &mut tonic::Streaming<EscalationNotice>) -> EscalationNotice {
     tokio::time::timeout(WAIT, stream.message())
         .await
@@ -155,7 +139,7 @@ async fn the_overview_and_a_forum_page_update_live_in_a_browser() {
         "run `npm ci --prefix tests/browser` (tests/run.sh does)"
     );
     // Ana's console is open, so the crisis post is routed to her.
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     let mut notices = ana
         .stream_escalations(authorized(
             StreamEscalationsRequest { after_sequence: 0 },

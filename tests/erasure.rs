@@ -31,20 +31,6 @@ const STAYER_REPLY: &str =
     "I understand, I keep thinking about killing myself too and it frightens me. stayer-reply-6613";
 const STAYER_CALM: &str = "Thank you all for the kind words yesterday. stayer-calm-5108";
 
-async fn moderation(system: &System) -> ModerationClient<Channel> {
-    let address = system.safeguarding.as_ref().unwrap().address;
-    let deadline = Instant::now() + WAIT;
-    loop {
-        match ModerationClient::connect(format!("http://{address}")).await {
-            Ok(client) => return client,
-            Err(_) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(20)).await
-            }
-            Err(err) => panic!("safeguarding not reachable: {err}"),
-        }
-    }
-}
-
 /// Waits until safeguarding has applied everything on the forum-events topic.
 async fn safeguarding_caught_up(system: &System) {
     let lag = system
@@ -145,7 +131,7 @@ async fn an_erased_member_s_texts_are_gone_from_the_files_on_disk() {
 async fn scenario(scan_disk_for_texts: bool) {
     let mut system = System::embedded().await;
     system.start_safeguarding().await;
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     // Ana's console is open, so the escalation is routed to her and her
     // inbox holds copies of it.
     let mut stream = ana

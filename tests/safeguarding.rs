@@ -26,20 +26,6 @@ use tonic::transport::Channel;
 const CRISIS: &str = "I've written my letters and the tablets are lined up on the desk. Tonight is the night, I'm sorry everyone.";
 const RAW_MEMBER: &str = "member-raw-8841-jordan";
 
-async fn moderation(system: &System) -> ModerationClient<Channel> {
-    let address = system.safeguarding.as_ref().unwrap().address;
-    let deadline = Instant::now() + WAIT;
-    loop {
-        match ModerationClient::connect(format!("http://{address}")).await {
-            Ok(client) => return client,
-            Err(_) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(20)).await
-            }
-            Err(err) => panic!("safeguarding not reachable: {err}"),
-        }
-    }
-}
-
 async fn open_stream(
     client: &mut ModerationClient<Channel>,
     token: &str,
@@ -106,7 +92,7 @@ async fn lifecycle(system: &System, id: &str, until: usize) -> Vec<EscalationEve
 
 async fn crisis_to_moderator_and_back(mut system: System) {
     system.start_safeguarding().await;
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     let mut stream = open_stream(&mut ana, ANA_TOKEN, 0).await;
     let mut actions = ForumActionsClient::connect(format!(
         "http://{}",
@@ -238,8 +224,8 @@ async fn kafka_crisis_post_to_moderator_and_back() {
 async fn streams_resume_without_duplicates_across_a_restart() {
     let mut system = System::embedded().await;
     system.start_safeguarding().await;
-    let mut ana = moderation(&system).await;
-    let mut ben = moderation(&system).await;
+    let mut ana = system.moderation().await;
+    let mut ben = system.moderation().await;
     let _ben_stream = open_stream(&mut ben, BEN_TOKEN, 0).await;
     let mut stream = open_stream(&mut ana, ANA_TOKEN, 0).await;
     publish_crisis(&system, ALPHA, ALPHA_KEY, "t-resume-1").await;
@@ -261,7 +247,7 @@ async fn streams_resume_without_duplicates_across_a_restart() {
     .unwrap();
 
     system.start_safeguarding().await; // a restart on the same state
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     let mut resumed = open_stream(&mut ana, ANA_TOKEN, first.sequence).await;
     let missed = next_notice(&mut resumed).await;
     assert!(missed.sequence > first.sequence);
@@ -300,7 +286,7 @@ async fn moderators_admins_and_platforms_see_only_their_own_forum() {
     let mut system = System::embedded().await;
     system.start_safeguarding().await;
     let address = system.safeguarding.as_ref().unwrap().address;
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     let mut stream = open_stream(&mut ana, ANA_TOKEN, 0).await;
     publish_crisis(&system, ALPHA, ALPHA_KEY, "t-private").await;
     let id = next_notice(&mut stream)
@@ -310,7 +296,7 @@ async fn moderators_admins_and_platforms_see_only_their_own_forum() {
         .escalation_id;
 
     // Beta's moderator: nothing of alpha's.
-    let mut cai = moderation(&system).await;
+    let mut cai = system.moderation().await;
     let listed = cai
         .list_open(authorized(ListOpenRequest {}, CAI_TOKEN))
         .await
@@ -451,7 +437,7 @@ async fn rosters_from_the_admin_api_route_to_the_partner_or_raise_uncovered() {
         .unwrap_err();
     assert_eq!(unknown.code(), Code::InvalidArgument);
 
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     let mut stream = open_stream(&mut ana, ANA_TOKEN, 0).await;
     // Beta has nobody on shift: alpha's team (ana) covers it.
     publish_crisis(&system, BETA, BETA_KEY, "t-beta-night").await;
@@ -532,7 +518,7 @@ async fn rosters_from_the_admin_api_route_to_the_partner_or_raise_uncovered() {
         }
         assert!(Instant::now() < deadline);
     }
-    let mut ana = moderation(&system).await;
+    let mut ana = system.moderation().await;
     let open = ana
         .list_open(authorized(ListOpenRequest {}, ANA_TOKEN))
         .await

@@ -351,6 +351,32 @@ impl System {
             .unwrap()
     }
 
+    /// A `Moderation` client of the running safeguarding service, retrying
+    /// the connection until it listens.
+    pub async fn moderation(
+        &self,
+    ) -> modstream_proto::v1::moderation_client::ModerationClient<Channel> {
+        let address = self
+            .safeguarding
+            .as_ref()
+            .expect("safeguarding started")
+            .address;
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            match modstream_proto::v1::moderation_client::ModerationClient::connect(format!(
+                "http://{address}"
+            ))
+            .await
+            {
+                Ok(client) => return client,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await
+                }
+                Err(err) => panic!("safeguarding not reachable: {err}"),
+            }
+        }
+    }
+
     /// A raw channel to the gateway, for hand-made requests.
     pub async fn channel(&self) -> Channel {
         Channel::from_shared(format!("http://{}", self.address))
